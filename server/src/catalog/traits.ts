@@ -1,0 +1,237 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { findAsset } from '../util/assets';
+
+export interface TraitEntry {
+  type: string;
+  default?: unknown;
+  defaultRepr?: string;
+  dynamicDefault?: boolean;
+  allowNone?: boolean;
+  values?: (string | number | boolean | null)[];
+  item?: string;
+  key?: string;
+  union?: string[];
+  klass?: string;
+  entryPointGroup?: string;
+  minLen?: number;
+  added?: string;
+  changed?: { version: string; what: 'type' | 'default'; from: string; to: string }[];
+  deprecated?: { since?: string; renamedTo?: string; effect?: 'copied' | 'ignored' | 'warns' };
+  helpSaysDeprecated?: boolean;
+  doc?: string;
+}
+
+export interface RemovedTrait {
+  since: string;
+  renamedTo?: string;
+  effect: 'ignored' | 'error';
+}
+
+export interface ClassEntry {
+  module: string;
+  bases: string[];
+  doc?: string;
+  traits: Record<string, TraitEntry>;
+  removed?: Record<string, RemovedTrait>;
+}
+
+export interface CatalogFile {
+  schema: 1;
+  package: string;
+  version: string;
+  source: string;
+  classes: Record<string, ClassEntry>;
+}
+
+interface IndexEntry {
+  file: string;
+  package: string;
+  version: string;
+  key?: string;
+  prerelease?: boolean;
+}
+
+interface CatalogIndex {
+  files: IndexEntry[];
+  default: string;
+}
+
+export interface ResolvedTrait {
+  name: string;
+  entry: TraitEntry;
+  /** class that declares it */
+  definedIn: string;
+  package: string;
+  packageVersion: string;
+}
+
+export interface ResolvedClass {
+  name: string;
+  entry: ClassEntry;
+  package: string;
+  packageVersion: string;
+}
+
+/** Compares dotted versions numerically ("5.10" > "5.9"); pre-release suffixes sort before the release. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.]/);
+  const pb = b.split(/[.]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '0';
+    const y = pb[i] ?? '0';
+    const nx = parseInt(x, 10);
+    const ny = parseInt(y, 10);
+    if (nx !== ny) return (isNaN(nx) ? 0 : nx) - (isNaN(ny) ? 0 : ny);
+    const sx = x.replace(/^\d+/, '');
+    const sy = y.replace(/^\d+/, '');
+    if (sx !== sy) {
+      if (!sx) return 1;
+      if (!sy) return -1;
+      return sx < sy ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+let indexCache: { dir: string; index: CatalogIndex } | undefined;
+
+function catalogIndex(): { dir: string; index: CatalogIndex } {
+  if (!indexCache) {
+    // HUBCFG_CATALOG_DIR points at another generated catalogue directory (e.g. a fresh run of scripts/gen-traits.py)
+    const override = process.env.HUBCFG_CATALOG_DIR;
+    const file = override ? path.join(override, 'index.json') : findAsset(path.join('catalog', 'traits', 'index.json'));
+    indexCache = { dir: path.dirname(file), index: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  }
+  return indexCache;
+}
+
+const fileCache = new Map<string, CatalogFile>();
+function loadFile(name: string): CatalogFile {
+  let f = fileCache.get(name);
+  if (!f) {
+    f = JSON.parse(fs.readFileSync(path.join(catalogIndex().dir, name), 'utf8')) as CatalogFile;
+    fileCache.set(name, f);
+  }
+  return f;
+}
+
+/** The JupyterHub versions we have catalogues for, e.g. ["2.3", "3.0", "4.1", "5.5", "6.0"], and the default. */
+export function jupyterhubVersions(): { keys: string[]; default: string } {
+  const { index } = catalogIndex();
+  const keys = index.files.filter((f) => f.package === 'jupyterhub').map((f) => f.key ?? f.version);
+  keys.sort(compareVersions);
+  return { keys, default: index.default };
+}
+
+/**
+ * Resolves a requested JupyterHub version ("latest", "5", "5.2", "5.2.1") to the requested
+ * version (for `added` filtering) and the catalogue that best describes it.
+ */
+export function resolveVersion(requested: string | undefined): { version: string; key: string } {
+  const { keys, default: def } = jupyterhubVersions();
+  if (!requested || requested === 'latest') return { version: def, key: def };
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(requested.trim());
+  if (!m) throw new Error(`unknown JupyterHub version "${requested}" (expected e.g. ${keys.join(', ')} or latest)`);
+  const major = m[1];
+  const version = m[2] === undefined ? keys.filter((k) => k.startsWith(major + '.')).pop() ?? `${major}.0` : `${major}.${m[2]}${m[3] ? '.' + m[3] : ''}`;
+  const sameMajor = keys.filter((k) => k.split('.')[0] === major);
+  let key = sameMajor.find((k) => compareVersions(k, version) >= 0) ?? sameMajor[sameMajor.length - 1];
+  if (!key) {
+    const lower = keys.filter((k) => compareVersions(k, version) <= 0);
+    key = lower.length ? lower[lower.length - 1] : keys[0];
+  }
+  return { version, key };
+}
+
+const catalogs = new Map<string, TraitCatalog>();
+
+/** The trait catalogue for a JupyterHub version (plugin catalogues included), cached. */
+export function traitCatalog(requested?: string): TraitCatalog {
+  const { version, key } = resolveVersion(requested);
+  const id = `${version}|${key}`;
+  let c = catalogs.get(id);
+  if (!c) {
+    c = new TraitCatalog(version, key);
+    catalogs.set(id, c);
+  }
+  return c;
+}
+
+export class TraitCatalog {
+  private readonly classes = new Map<string, ResolvedClass>();
+  private readonly traitCache = new Map<string, Map<string, ResolvedTrait>>();
+  /** JupyterHub version being judged (e.g. "5.2") and the catalogue key used ("5.5") */
+  constructor(readonly version: string, readonly key: string) {
+    const { index } = catalogIndex();
+    const files = index.files.filter((f) => f.package !== 'jupyterhub' || (f.key ?? f.version) === key);
+    // JupyterHub's own classes win over same-named plugin classes
+    files.sort((a, b) => (a.package === 'jupyterhub' ? -1 : 0) - (b.package === 'jupyterhub' ? -1 : 0));
+    for (const f of files) {
+      const data = loadFile(f.file);
+      for (const [name, entry] of Object.entries(data.classes)) {
+        if (!this.classes.has(name)) this.classes.set(name, { name, entry, package: data.package, packageVersion: data.version });
+      }
+    }
+  }
+
+  get jupyterhubRelease(): string {
+    return this.classes.get('JupyterHub')?.packageVersion ?? this.key;
+  }
+
+  classNames(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  getClass(name: string): ResolvedClass | undefined {
+    return this.classes.get(name);
+  }
+
+  /** Whether a trait exists at the judged version (catalogue `added` filter for JupyterHub's own traits). */
+  private existsAt(t: TraitEntry, pkg: string): boolean {
+    if (pkg !== 'jupyterhub' || !t.added) return true;
+    return compareVersions(t.added, this.version) <= 0 || compareVersions(t.added, this.key) > 0;
+  }
+
+  /** All config traits of a class, inherited ones included (nearest definition wins). */
+  traitsOf(name: string): Map<string, ResolvedTrait> {
+    let m = this.traitCache.get(name);
+    if (m) return m;
+    m = new Map();
+    const cls = this.classes.get(name);
+    if (cls) {
+      for (const cname of [name, ...cls.entry.bases]) {
+        const c = this.classes.get(cname);
+        if (!c) continue;
+        for (const [tname, t] of Object.entries(c.entry.traits)) {
+          if (!m.has(tname) && this.existsAt(t, c.package)) {
+            m.set(tname, { name: tname, entry: t, definedIn: cname, package: c.package, packageVersion: c.packageVersion });
+          }
+        }
+      }
+    }
+    this.traitCache.set(name, m);
+    return m;
+  }
+
+  getTrait(cls: string, trait: string): ResolvedTrait | undefined {
+    return this.traitsOf(cls).get(trait);
+  }
+
+  /** A name that used to be a trait (or a documented alias) of the class or one of its bases. */
+  removedTrait(cls: string, trait: string): (RemovedTrait & { definedIn: string }) | undefined {
+    const c = this.classes.get(cls);
+    if (!c) return undefined;
+    for (const cname of [cls, ...c.entry.bases]) {
+      const r = this.classes.get(cname)?.entry.removed?.[trait];
+      if (r) return { ...r, definedIn: cname };
+    }
+    return undefined;
+  }
+
+  /** Classes that inherit (directly or not) from `base`, including itself. */
+  isSubclass(cls: string, base: string): boolean {
+    if (cls === base) return true;
+    return this.classes.get(cls)?.entry.bases.includes(base) ?? false;
+  }
+}

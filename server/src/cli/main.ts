@@ -1,0 +1,253 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze, detectKind, type EngineOptions, type Diagnostic } from '../engine';
+import { fixAll } from '../fixes';
+import { expandArgs, DEFAULT_FILE_PATTERNS } from './files';
+import { toSarif, type FileResult } from './sarif';
+import { RULES, RULES_BY_ID } from '../rules';
+import type { Severity, TrustLevel } from '../rules/types';
+import { jupyterhubVersions, resolveVersion } from '../catalog/traits';
+import { startServer } from '../lsp/server';
+import { ruleMarkdown, writeDocs } from '../docs/generate';
+
+export const VERSION = '0.1.0';
+
+const USAGE = `Usage:
+  hubcfg check [options] PATH...     lint files, directories (walked for jupyterhub_config*.py) and globs
+  hubcfg lsp --stdio | --node-ipc    start the language server
+  hubcfg rules                       list the rules
+  hubcfg explain RULE                show a rule's documentation
+
+Options for check:
+  --format text|json|sarif           output format (default: text)
+  --jupyterhub-version X.Y           judge as this JupyterHub version (default: latest)
+  --trust trusted-users|untrusted-users
+                                     who your users are (default: untrusted-users)
+  --rule ID=SEVERITY|off             override a rule (repeatable; ID may be "category/*")
+  --fix                              apply safe fixes in place, then report what is left
+  --max-file-size N                  skip files larger than N characters (default 5242880)
+  -h, --help                         this help;  --version  print the version
+
+Exit status: 0 clean (no error-level finding), 1 error-level findings, 2 usage error or unreadable file.`;
+
+class UsageError extends Error {}
+
+interface CheckArgs {
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
+  opts: EngineOptions;
+  paths: string[];
+}
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const a: CheckArgs = { format: 'text', fix: false, opts: { rules: {} }, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+        a.format = f;
+        break;
+      }
+      case '--jupyterhub-version': {
+        const v = value();
+        try {
+          resolveVersion(v);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        a.opts.jupyterhubVersion = v;
+        break;
+      }
+      case '--trust': {
+        const t = value();
+        if (t !== 'trusted-users' && t !== 'untrusted-users') throw new UsageError(`--trust takes trusted-users or untrusted-users, not "${t}"`);
+        a.opts.trust = t as TrustLevel;
+        break;
+      }
+      case '--rule': {
+        const r = value();
+        const m = /^([a-z0-9*-]+(?:\/[a-z0-9*-]+)?)=(error|warning|information|hint|off)$/.exec(r);
+        if (!m) throw new UsageError(`--rule takes ID=SEVERITY|off, e.g. traitlets/unknown-trait=error, not "${r}"`);
+        if (!m[1].includes('*') && !RULES_BY_ID.has(m[1])) throw new UsageError(`unknown rule "${m[1]}" (see: hubcfg rules)`);
+        a.opts.rules![m[1]] = m[2] as Severity | 'off';
+        break;
+      }
+      case '--max-file-size': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n <= 0) throw new UsageError('--max-file-size takes a positive whole number');
+        a.opts.maxFileSize = n;
+        break;
+      }
+      case '--fix':
+        a.fix = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        a.paths.push(arg);
+    }
+  }
+  if (!a.paths.length) throw new UsageError('no files given');
+  return a;
+}
+
+function readText(file: string): { text: string; skipReason?: string } {
+  const buf = fs.readFileSync(file);
+  try {
+    let text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return { text };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(buf), skipReason: 'the file is not valid UTF-8 text (Python cannot read it as a config)' };
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.hubcfg-${process.pid}.tmp`);
+  const mode = fs.statSync(file).mode;
+  fs.writeFileSync(tmp, text, { mode });
+  fs.renameSync(tmp, file);
+}
+
+const SEV_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
+
+function formatText(files: FileResult[]): string {
+  const lines: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const f of files) {
+    if (f.kind === 'unknown') {
+      lines.push(`${f.path}: not a JupyterHub config or z2jh values file; skipped`);
+      continue;
+    }
+    for (const d of f.diagnostics) {
+      counts[d.severity]++;
+      const fix = d.fixes.length ? ` (fix: ${d.fixes[0].applicability})` : '';
+      lines.push(`${f.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.rule}] ${d.message}${fix}`);
+    }
+  }
+  const total = SEV_ORDER.reduce((s, k) => s + counts[k], 0);
+  const checked = files.filter((f) => f.kind !== 'unknown').length;
+  lines.push(total ? `${total} problem${total === 1 ? '' : 's'} (${SEV_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${k}`).join(', ')}) in ${checked} file${checked === 1 ? '' : 's'}` : `No problems in ${checked} file${checked === 1 ? '' : 's'}`);
+  return lines.join('\n') + '\n';
+}
+
+async function check(argv: string[]): Promise<number> {
+  const args = parseCheckArgs(argv);
+  const accept = (name: string) => DEFAULT_FILE_PATTERNS.some((re) => re.test(name));
+  const { files, missing } = expandArgs(args.paths, accept);
+  let status = 0;
+  for (const m of missing) {
+    process.stderr.write(`hubcfg: cannot read ${m}: no such file, directory or match\n`);
+    status = 2;
+  }
+  const results: FileResult[] = [];
+  for (const file of files) {
+    let read: { text: string; skipReason?: string };
+    try {
+      read = readText(file);
+    } catch (e) {
+      process.stderr.write(`hubcfg: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      status = 2;
+      continue;
+    }
+    const opts: EngineOptions = { ...args.opts, skipReason: read.skipReason };
+    // a file named explicitly is a config even if its name does not say so
+    if (/\.py$/i.test(file) && detectKind(file, read.text) === 'unknown' && args.paths.includes(file)) opts.kind = 'jupyterhub_config';
+    if (args.fix && !read.skipReason) {
+      const fixed = await fixAll(read.text, file, opts);
+      if (fixed.text !== read.text) {
+        writeAtomic(file, fixed.text);
+        read.text = fixed.text;
+        if (args.format === 'text') process.stderr.write(`hubcfg: ${file}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}\n`);
+      }
+    }
+    const r = await analyze(read.text, file, opts);
+    results.push({ path: file.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
+  }
+  const out = args.format === 'json' ? JSON.stringify(toJson(results), null, 2) + '\n' : args.format === 'sarif' ? JSON.stringify(toSarif(results, VERSION), null, 2) + '\n' : formatText(results);
+  process.stdout.write(out);
+  const hasError = results.some((f) => f.diagnostics.some((d) => d.severity === 'error'));
+  return status === 2 ? 2 : hasError ? 1 : 0;
+}
+
+/** The JSON contract: {"version":1,"files":[{"path","kind","diagnostics":[{rule,severity,message,range,fixes}]}]} */
+export function toJson(files: FileResult[]): { version: 1; files: { path: string; kind: string; diagnostics: Diagnostic[] }[] } {
+  return {
+    version: 1,
+    files: files.map((f) => ({
+      path: f.path,
+      kind: f.kind,
+      diagnostics: f.diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, message: d.message, range: d.range, fixes: d.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => ({ range: e.range, newText: e.newText })) })) })),
+    })),
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'check':
+        return await check(rest);
+      case 'lsp': {
+        startServer();
+        return -1; // keep running
+      }
+      case 'rules':
+        for (const r of RULES) process.stdout.write(`${r.id.padEnd(34)} ${r.severity.padEnd(12)} ${r.title}\n`);
+        return 0;
+      case 'explain': {
+        const r = RULES_BY_ID.get(rest[0] ?? '');
+        if (!r) throw new UsageError(`unknown rule "${rest[0] ?? ''}" (see: hubcfg rules)`);
+        process.stdout.write(ruleMarkdown(r));
+        return 0;
+      }
+      case 'gen-docs': {
+        const root = rest[0] ?? process.cwd();
+        const changed = writeDocs(root, rest.includes('--check'));
+        if (rest.includes('--check') && changed.length) {
+          process.stderr.write(`hubcfg: generated docs are stale: ${changed.join(', ')} (run npm run docs)\n`);
+          return 1;
+        }
+        return 0;
+      }
+      case '--version':
+      case '-v':
+        process.stdout.write(`hubcfg ${VERSION} (JupyterHub catalogues: ${jupyterhubVersions().keys.join(', ')})\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`hubcfg: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`hubcfg: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

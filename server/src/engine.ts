@@ -1,0 +1,144 @@
+import * as path from 'path';
+import type { ConfigModel, FileKind } from './model/types';
+import { modelFromPython } from './model/fromPython';
+import { RULES } from './rules';
+import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
+import { traitCatalog } from './catalog/traits';
+import { LineIndex, type Range } from './util/text';
+
+export interface EngineOptions {
+  /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
+  jupyterhubVersion?: string;
+  trust?: TrustLevel;
+  /** per-rule severity or "off", keyed by rule id (or by category: "security/*") */
+  rules?: Record<string, Severity | 'off'>;
+  /** bytes (UTF-16 units); larger files are not analysed */
+  maxFileSize?: number;
+  /** force the kind instead of detecting it from the name and content */
+  kind?: FileKind;
+  /** the caller could not read the file as text (e.g. invalid UTF-8): report it, analyse nothing */
+  skipReason?: string;
+}
+
+export interface DiagnosticEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface DiagnosticFix {
+  title: string;
+  applicability: Applicability;
+  edits: DiagnosticEdit[];
+}
+
+/** One finding in the CLI's JSON shape (0-based lines, UTF-16 characters, as LSP). */
+export interface Diagnostic {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: DiagnosticFix[];
+}
+
+export interface AnalysisResult {
+  kind: FileKind;
+  diagnostics: Diagnostic[];
+  model?: ConfigModel;
+  /** findings with offsets, for fix application */
+  findings: Finding[];
+  jupyterhubVersion: string;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+const PY_CONFIG_NAME = /(^|[\\/])jupyterhub_config[^\\/]*\.py$/;
+const PY_CONFIG_SNIFF = /^[ \t]*(c\.[A-Z][A-Za-z0-9_]*\.[A-Za-z_]|c\[['"][A-Z]|c\s*=\s*get_config\(\))/m;
+
+/** Decides what a file is from its name and (cheaply) its content. */
+export function detectKind(filePath: string, text: string): FileKind {
+  const base = path.basename(filePath);
+  if (PY_CONFIG_NAME.test(filePath)) return 'jupyterhub_config';
+  if (/\.py$/i.test(base) && PY_CONFIG_SNIFF.test(text.slice(0, 200_000))) return 'jupyterhub_config';
+  return 'unknown';
+}
+
+function looksBinary(text: string): boolean {
+  const head = text.slice(0, 8192);
+  return head.includes('\u0000');
+}
+
+function ruleSetting(rules: EngineOptions['rules'], rule: Rule): Severity | 'off' | undefined {
+  if (!rules) return undefined;
+  if (rules[rule.id]) return rules[rule.id];
+  const cat = rule.id.split('/')[0];
+  return rules[`${cat}/*`] ?? rules['*'];
+}
+
+/** Runs every enabled rule over a file's text. The CLI and the language server both call this. */
+export async function analyze(text: string, filePath: string, opts: EngineOptions = {}): Promise<AnalysisResult> {
+  const kind = opts.kind ?? detectKind(filePath, text);
+  const traits = traitCatalog(opts.jupyterhubVersion);
+  const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version };
+  if (kind === 'unknown') return result;
+  const max = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  let model: ConfigModel;
+  const empty = (skipped: string): ConfigModel => ({ kind, text, ops: [], configNames: ['c'], imports: { os: false, insertAt: 0 }, syntaxErrors: [], comments: [], chart: [], skipped });
+  if (opts.skipReason) model = empty(opts.skipReason);
+  else if (text.length > max) model = empty(`the file is larger than the limit of ${max} characters`);
+  else if (looksBinary(text)) model = empty('the file contains NUL bytes: it is binary, not a config');
+  else model = await modelFromPython(text, { kind });
+  result.model = model;
+  result.findings = runRules(model, {
+    traits,
+    jupyterhubVersion: traits.version,
+    trust: opts.trust ?? 'untrusted-users',
+    rules: opts.rules,
+  });
+  const idx = new LineIndex(text);
+  result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
+  return result;
+}
+
+interface RunOptions {
+  traits: ReturnType<typeof traitCatalog>;
+  jupyterhubVersion: string;
+  trust: TrustLevel;
+  rules?: EngineOptions['rules'];
+}
+
+export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (rule.appliesTo && !rule.appliesTo.includes(model.kind)) continue;
+    const setting = ruleSetting(o.rules, rule);
+    if (setting === 'off') continue;
+    if (model.skipped && rule.id !== 'syntax/not-analysed') continue;
+    const ctx: RuleContext = {
+      model,
+      traits: o.traits,
+      jupyterhubVersion: o.jupyterhubVersion,
+      trust: o.trust,
+      report: (f) => {
+        findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes: f.fixes ?? [] });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // a broken rule must not take the others down
+      findings.push({ rule: rule.id, severity: 'information', message: `Internal error in rule ${rule.id}: ${(e as Error).message}`, span: { start: 0, end: 0 }, fixes: [] });
+    }
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  return findings;
+}
+
+export function toDiagnostic(f: Finding, idx: LineIndex): Diagnostic {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    range: idx.range(f.span),
+    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => ({ range: idx.range(e.span), newText: e.newText })) })),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Applicability, Edit, Finding } from './rules/types';
+import { analyze, type EngineOptions } from './engine';
+
+/** Applies non-overlapping edits to a text (edits sorted, later ones first). */
+export function applyEdits(text: string, edits: Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+/** Picks, in order, the first fix of each finding with an allowed applicability whose edits do not overlap earlier picks. */
+export function selectFixes(findings: Finding[], allowed: Applicability[] = ['safe']): Edit[] {
+  const chosen: Edit[] = [];
+  const overlaps = (e: Edit) => chosen.some((c) => e.span.start < c.span.end && c.span.start < e.span.end || (e.span.start === e.span.end && e.span.start === c.span.start && c.span.start === c.span.end));
+  for (const f of findings) {
+    const fix = f.fixes.find((x) => allowed.includes(x.applicability));
+    if (!fix) continue;
+    if (fix.edits.some(overlaps)) continue;
+    // identical edits from two findings (e.g. the same `import os` insertion) are applied once
+    const fresh = fix.edits.filter((e) => !chosen.some((c) => c.span.start === e.span.start && c.span.end === e.span.end && c.newText === e.newText));
+    chosen.push(...fresh);
+  }
+  return chosen;
+}
+
+/**
+ * Applies all safe fixes to a file, re-analysing after each round until nothing changes (at most 5
+ * rounds). The CLI's --fix and the editor's "fix all" both use this, so they produce the same text.
+ */
+export async function fixAll(text: string, filePath: string, opts: EngineOptions, allowed: Applicability[] = ['safe']): Promise<{ text: string; applied: number }> {
+  let current = text;
+  let applied = 0;
+  for (let round = 0; round < 5; round++) {
+    const r = await analyze(current, filePath, opts);
+    const edits = selectFixes(r.findings, allowed);
+    if (!edits.length) break;
+    const next = applyEdits(current, edits);
+    if (next === current) break;
+    applied += edits.length;
+    current = next;
+  }
+  return { text: current, applied };
+}

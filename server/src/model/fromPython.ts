@@ -1,0 +1,412 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { LineIndex, type Span } from '../util/text';
+import type { ConfigModel, DictEntry, OpKind, SyntaxProblem, TraitOp, Value } from './types';
+import { lexPython, parsePython, pythonParser } from '../parse/python';
+
+const MAX_VALUE_DEPTH = 100;
+const MAX_BLOCK_DEPTH = 200;
+const METHOD_OPS = new Set(['append', 'extend', 'update', 'add', 'insert', 'setdefault']);
+const CONDITIONAL_BLOCKS = new Set([
+  'if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement',
+  'function_definition', 'class_definition', 'decorated_definition', 'match_statement',
+  'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'case_clause', 'except_group_clause',
+]);
+
+export interface PythonModelOptions {
+  kind?: ConfigModel['kind'];
+  /** maps an offset in `text` to an offset in the document (Python embedded in YAML) */
+  mapOffset?: (offset: number) => number;
+  timeLimitMs?: number;
+}
+
+/** Parses jupyterhub_config.py text into the config model. */
+export async function modelFromPython(text: string, opts: PythonModelOptions = {}): Promise<ConfigModel> {
+  const parser = await pythonParser();
+  return modelFromPythonSync(parser, text, opts);
+}
+
+export function modelFromPythonSync(parser: Awaited<ReturnType<typeof pythonParser>>, text: string, opts: PythonModelOptions = {}): ConfigModel {
+  const lex = lexPython(text);
+  const idx = new LineIndex(text);
+  const map = opts.mapOffset ?? ((o: number) => o);
+  const model: ConfigModel = {
+    kind: opts.kind ?? 'jupyterhub_config',
+    text,
+    ops: [],
+    configNames: ['c'],
+    imports: { os: false, insertAt: 0 },
+    syntaxErrors: [],
+    comments: lex.comments.map((c) => ({ text: c.text, span: { start: map(c.span.start), end: map(c.span.end) } })),
+    chart: [],
+  };
+  const tree = parsePython(parser, lex.parseText, opts.timeLimitMs);
+  if (!tree) {
+    model.skipped = 'parsing took too long and was stopped';
+    return model;
+  }
+  try {
+    new Walker(model, idx, map).module(tree);
+  } finally {
+    tree.delete();
+  }
+  return model;
+}
+
+class Walker {
+  constructor(
+    private readonly model: ConfigModel,
+    private readonly idx: LineIndex,
+    private readonly map: (o: number) => number,
+  ) {}
+
+  /** Node span in document offsets, computed from (row, column) of the parsed text. */
+  span(node: Node): Span {
+    const s = node.startPosition;
+    const e = node.endPosition;
+    return { start: this.map(this.idx.lineStart(s.row) + s.column), end: this.map(this.idx.lineStart(e.row) + e.column) };
+  }
+
+  text(node: Node): string {
+    const sp = { start: this.idx.lineStart(node.startPosition.row) + node.startPosition.column, end: this.idx.lineStart(node.endPosition.row) + node.endPosition.column };
+    return this.idx.text.slice(sp.start, sp.end);
+  }
+
+  module(tree: Tree): void {
+    const root = tree.rootNode;
+    this.collectErrors(root);
+    let importEnd = 0;
+    let seenCode = false;
+    for (const stmt of root.namedChildren) {
+      if (!stmt) continue;
+      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
+        if (stmt.type === 'import_statement' && /(^|[\s,])os(\s*(,|$)|\s+as\s+os\b)/.test(this.text(stmt).replace(/^import\s+/, ''))) this.model.imports.os = true;
+        if (!seenCode) importEnd = this.span(stmt).end;
+        continue;
+      }
+      if (!seenCode && stmt.type === 'expression_statement' && stmt.firstNamedChild?.type === 'string' && importEnd === 0) {
+        importEnd = this.span(stmt).end; // module docstring
+        continue;
+      }
+      seenCode = true;
+      this.statement(stmt, false, 0);
+    }
+    // os may also be imported inside blocks; a module-level import is what the fix relies on
+    this.model.imports.insertAt = importEnd;
+  }
+
+  collectErrors(root: Node): void {
+    if (!root.hasError) return;
+    const problems: SyntaxProblem[] = [];
+    const visit = (n: Node, depth: number) => {
+      if (problems.length >= 1 || depth > MAX_BLOCK_DEPTH) return;
+      if (n.isMissing) {
+        problems.push({ span: this.span(n), message: `Syntax error: missing ${n.type === '' ? 'token' : `"${n.type}"`}` });
+        return;
+      }
+      if (n.isError) {
+        const sp = this.span(n);
+        // an ERROR node can swallow much of the file: point at its first line only
+        const firstLineEnd = this.idx.lineEnd(n.startPosition.row);
+        problems.push({ span: { start: sp.start, end: Math.max(sp.start, Math.min(sp.end, this.map(firstLineEnd))) }, message: 'Syntax error: this code does not parse as Python' });
+        return;
+      }
+      if (!n.hasError) return;
+      for (const ch of n.children) if (ch) visit(ch, depth + 1);
+    };
+    visit(root, 0);
+    this.model.syntaxErrors.push(...problems);
+  }
+
+  statement(node: Node, conditional: boolean, depth: number): void {
+    if (depth > MAX_BLOCK_DEPTH) return;
+    if (node.type === 'expression_statement') {
+      for (const child of node.namedChildren) if (child) this.expression(child, node, conditional);
+      return;
+    }
+    if (CONDITIONAL_BLOCKS.has(node.type) || node.type === 'block') {
+      const cond = conditional || node.type !== 'block';
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'block' || CONDITIONAL_BLOCKS.has(child.type) || child.type.endsWith('_statement') || child.type === 'expression_statement') {
+          this.statement(child, cond, depth + 1);
+        }
+      }
+    }
+  }
+
+  expression(node: Node, stmt: Node, conditional: boolean): void {
+    if (node.type === 'assignment') {
+      this.assignment(node, stmt, conditional);
+    } else if (node.type === 'augmented_assignment') {
+      const target = this.target(node.childForFieldName('left'));
+      const right = node.childForFieldName('right');
+      const opNode = node.childForFieldName('operator');
+      const opText = opNode ? opNode.text : '+=';
+      if (target && right && !target.key) {
+        const op: OpKind = opText === '|=' ? '|=' : opText === '-=' ? '-=' : '+=';
+        this.push(target, op, this.value(right, 0), stmt, conditional);
+      }
+    } else if (node.type === 'call') {
+      const fn = node.childForFieldName('function');
+      if (fn?.type === 'attribute') {
+        const method = fn.childForFieldName('attribute')?.text ?? '';
+        const target = this.target(fn.childForFieldName('object'));
+        if (target && !target.key && METHOD_OPS.has(method)) {
+          const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+          const valueNode = method === 'insert' ? args[1] : args[0];
+          const value = valueNode ? this.value(valueNode, 0) : { kind: 'expr' as const, nodeType: 'missing', span: this.span(node) };
+          const op = method as OpKind;
+          const t = { ...target };
+          if (method === 'setdefault' && args[0]) {
+            t.key = this.value(args[0], 0);
+            this.push(t, op, args[1] ? this.value(args[1], 0) : { kind: 'none', span: this.span(args[0]) }, stmt, conditional);
+          } else this.push(t, op, value, stmt, conditional);
+        }
+      }
+    }
+  }
+
+  assignment(node: Node, stmt: Node, conditional: boolean): void {
+    // a = b = value: collect all targets down the chain
+    const targets: Node[] = [];
+    let cur: Node | null = node;
+    while (cur && cur.type === 'assignment') {
+      const left = cur.childForFieldName('left');
+      if (left) targets.push(left);
+      const right = cur.childForFieldName('right');
+      if (!right) return;
+      if (right.type !== 'assignment') {
+        const value = this.value(right, 0);
+        for (const left of targets) {
+          if (left.type === 'identifier' && right.type === 'call' && right.childForFieldName('function')?.text === 'get_config') {
+            if (!this.model.configNames.includes(left.text)) this.model.configNames.push(left.text);
+            continue;
+          }
+          const target = this.target(left);
+          if (target) this.push(target, target.key ? 'item=' : '=', value, stmt, conditional);
+        }
+        return;
+      }
+      cur = right;
+    }
+  }
+
+  push(target: Target, op: OpKind, value: Value, stmt: Node, conditional: boolean): void {
+    const t: TraitOp = {
+      cls: target.cls,
+      trait: target.trait,
+      op,
+      value,
+      conditional,
+      span: this.span(stmt),
+      clsSpan: target.clsSpan,
+      traitSpan: target.traitSpan,
+      form: target.form,
+    };
+    if (target.key) t.key = target.key;
+    this.model.ops.push(t);
+  }
+
+  /** c.Class.trait, c['Class']['trait'], mixed forms, and an item of either: c.Class.trait['k'] */
+  target(node: Node | null): Target | undefined {
+    if (!node) return undefined;
+    const parts: { name: string; span: Span; item: boolean; node: Node }[] = [];
+    let cur: Node | null = node;
+    let guard = 0;
+    while (cur && guard++ < 8) {
+      if (cur.type === 'attribute') {
+        const attr = cur.childForFieldName('attribute');
+        if (!attr) return undefined;
+        parts.unshift({ name: attr.text, span: this.span(attr), item: false, node: attr });
+        cur = cur.childForFieldName('object');
+      } else if (cur.type === 'subscript') {
+        const sub = cur.childForFieldName('subscript');
+        if (!sub) return undefined;
+        const v = this.value(sub, 0);
+        parts.unshift({ name: v.kind === 'str' ? v.value : '\u0000', span: v.kind === 'str' ? this.innerStringSpan(sub) : this.span(sub), item: true, node: sub });
+        cur = cur.childForFieldName('value');
+      } else if (cur.type === 'identifier') {
+        if (!this.model.configNames.includes(cur.text)) return undefined;
+        break;
+      } else return undefined;
+    }
+    if (!cur || cur.type !== 'identifier') return undefined;
+    if (parts.length < 2 || parts.length > 3) return undefined;
+    const [cls, trait, item] = parts;
+    if (cls.name === '\u0000' || trait.name === '\u0000') return undefined;
+    const form = cls.item || trait.item ? 'item' : 'attr';
+    const t: Target = { cls: cls.name, trait: trait.name, clsSpan: cls.span, traitSpan: trait.span, form };
+    if (item) {
+      if (!item.item) return undefined; // c.Class.trait.attr = ... is not config
+      t.key = this.value(item.node, 0);
+    }
+    return t;
+  }
+
+  /** The span of a string literal's content (inside the quotes), or of the whole node. */
+  innerStringSpan(node: Node): Span {
+    if (node.type === 'string') {
+      const start = node.children.find((c) => c?.type === 'string_start');
+      const end = node.children.find((c) => c?.type === 'string_end');
+      if (start && end) return { start: this.span(start).end, end: this.span(end).start };
+    }
+    return this.span(node);
+  }
+
+  value(node: Node, depth: number): Value {
+    const span = this.span(node);
+    if (depth > MAX_VALUE_DEPTH) return { kind: 'expr', nodeType: 'too-deep', span };
+    switch (node.type) {
+      case 'string':
+        return this.stringValue(node, span);
+      case 'concatenated_string': {
+        let value = '';
+        for (const part of node.namedChildren) {
+          if (!part) continue;
+          const v = this.stringValue(part, this.span(part));
+          if (v.kind !== 'str') return v;
+          value += v.value;
+        }
+        return { kind: 'str', value, span, plain: false };
+      }
+      case 'integer': {
+        const v = parsePyInt(node.text);
+        return v === undefined ? { kind: 'expr', nodeType: 'integer', span } : { kind: 'int', value: v, span };
+      }
+      case 'float': {
+        const t = node.text.replace(/_/g, '');
+        if (/[jJ]$/.test(t)) return { kind: 'expr', nodeType: 'complex', span };
+        return { kind: 'float', value: Number(t), span };
+      }
+      case 'true':
+        return { kind: 'bool', value: true, span };
+      case 'false':
+        return { kind: 'bool', value: false, span };
+      case 'none':
+        return { kind: 'none', span };
+      case 'unary_operator': {
+        const arg = node.childForFieldName('argument');
+        const op = node.childForFieldName('operator')?.text;
+        if (arg && (op === '-' || op === '+')) {
+          const v = this.value(arg, depth + 1);
+          if (v.kind === 'int' || v.kind === 'float') return { ...v, value: op === '-' ? -v.value : v.value, span };
+        }
+        return { kind: 'expr', nodeType: node.type, span };
+      }
+      case 'parenthesized_expression': {
+        const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+        return inner ? { ...this.value(inner, depth + 1), span } : { kind: 'tuple', items: [], span };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set': {
+        const items: Value[] = [];
+        for (const c of node.namedChildren) {
+          if (!c || c.type === 'comment') continue;
+          if (c.type === 'list_splat' || c.type === 'list_comprehension') return { kind: 'expr', nodeType: node.type, span };
+          items.push(this.value(c, depth + 1));
+        }
+        return { kind: node.type as 'list' | 'tuple' | 'set', items, span };
+      }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        return { kind: 'expr', nodeType: node.type, span };
+      case 'dictionary': {
+        const entries: DictEntry[] = [];
+        for (const c of node.namedChildren) {
+          if (!c || c.type === 'comment') continue;
+          if (c.type !== 'pair') return { kind: 'expr', nodeType: 'dictionary', span };
+          const k = c.childForFieldName('key');
+          const v = c.childForFieldName('value');
+          if (!k || !v) continue;
+          entries.push({ key: this.value(k, depth + 1), value: this.value(v, depth + 1), span: this.span(c) });
+        }
+        return { kind: 'dict', entries, span };
+      }
+      case 'subscript': {
+        // os.environ['X']
+        const obj = node.childForFieldName('value');
+        if (obj && /^(os\.)?environ$/.test(obj.text)) {
+          const sub = node.childForFieldName('subscript');
+          const k = sub ? this.value(sub, depth + 1) : undefined;
+          return { kind: 'env', name: k?.kind === 'str' ? k.value : undefined, span };
+        }
+        return { kind: 'expr', nodeType: node.type, span };
+      }
+      case 'call': {
+        const fn = node.childForFieldName('function');
+        const callee = fn ? fn.text : '';
+        if (/^(os\.)?(environ\.get|getenv)$/.test(callee)) {
+          const args = node.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+          const name = args[0] ? this.value(args[0], depth + 1) : undefined;
+          const fallback = args[1] && args[1].type !== 'keyword_argument' ? this.value(args[1], depth + 1) : undefined;
+          return { kind: 'env', name: name?.kind === 'str' ? name.value : undefined, fallback, span };
+        }
+        return { kind: 'call', callee, span };
+      }
+      case 'identifier':
+        return { kind: 'name', name: node.text, span };
+      case 'attribute':
+        return { kind: 'name', name: node.text, span };
+      default:
+        return { kind: 'expr', nodeType: node.type, span };
+    }
+  }
+
+  stringValue(node: Node, span: Span): Value {
+    if (node.type !== 'string') return { kind: 'expr', nodeType: node.type, span };
+    const startTok = node.children.find((c) => c?.type === 'string_start');
+    const prefix = (startTok?.text ?? '').replace(/['"]/g, '').toLowerCase();
+    if (prefix.includes('f') || prefix.includes('t')) {
+      if (node.children.some((c) => c?.type === 'interpolation')) return { kind: 'fstring', span };
+    }
+    if (prefix.includes('b')) return { kind: 'expr', nodeType: 'bytes', span };
+    let value = '';
+    let plain = true;
+    for (const c of node.children) {
+      if (!c) continue;
+      if (c.type === 'string_content') value += this.text(c);
+      else if (c.type === 'escape_sequence') {
+        plain = false;
+        value += prefix.includes('r') ? c.text : unescapePy(c.text);
+      } else if (c.type === 'interpolation') return { kind: 'fstring', span };
+    }
+    if (prefix.includes('r') && value.includes('\\')) plain = false;
+    return { kind: 'str', value, span, plain };
+  }
+}
+
+interface Target {
+  cls: string;
+  trait: string;
+  clsSpan: Span;
+  traitSpan: Span;
+  form: 'attr' | 'item';
+  key?: Value;
+}
+
+function parsePyInt(t: string): number | undefined {
+  t = t.replace(/_/g, '');
+  if (/[lL]$/.test(t)) t = t.slice(0, -1);
+  let n: number;
+  if (/^0[xX]/.test(t)) n = parseInt(t.slice(2), 16);
+  else if (/^0[oO]/.test(t)) n = parseInt(t.slice(2), 8);
+  else if (/^0[bB]/.test(t)) n = parseInt(t.slice(2), 2);
+  else if (/^\d+$/.test(t)) n = Number(t);
+  else return undefined;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+
+function unescapePy(esc: string): string {
+  const body = esc.slice(1);
+  if (body in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[body];
+  if (/^x[0-9a-fA-F]{2}$/.test(body) || /^u[0-9a-fA-F]{4}$/.test(body) || /^U[0-9a-fA-F]{8}$/.test(body)) {
+    return String.fromCodePoint(parseInt(body.slice(1), 16));
+  }
+  if (/^[0-7]{1,3}$/.test(body)) return String.fromCharCode(parseInt(body, 8));
+  return esc;
+}

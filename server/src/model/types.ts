@@ -1,0 +1,109 @@
+import type { Span } from '../util/text';
+
+/** A Python value as the config file spells it: a literal where it is one, otherwise marked. */
+export type Value =
+  | { kind: 'str'; value: string; span: Span; /** the literal spells its content plainly (no escapes, not implicit concatenation) */ plain: boolean }
+  | { kind: 'int' | 'float'; value: number; span: Span }
+  | { kind: 'bool'; value: boolean; span: Span }
+  | { kind: 'none'; span: Span }
+  | { kind: 'list' | 'tuple' | 'set'; items: Value[]; span: Span }
+  | { kind: 'dict'; entries: DictEntry[]; span: Span }
+  /** os.environ[...], os.environ.get(...), os.getenv(...) */
+  | { kind: 'env'; name?: string; fallback?: Value; span: Span }
+  | { kind: 'fstring'; span: Span }
+  | { kind: 'call'; callee: string; span: Span }
+  | { kind: 'name'; name: string; span: Span }
+  | { kind: 'expr'; nodeType: string; span: Span };
+
+export interface DictEntry {
+  key: Value;
+  value: Value;
+  span: Span;
+}
+
+export type LiteralValue = Extract<Value, { kind: 'str' | 'int' | 'float' | 'bool' | 'none' | 'list' | 'tuple' | 'set' | 'dict' }>;
+
+export type OpKind = '=' | '+=' | '|=' | '-=' | 'append' | 'extend' | 'update' | 'add' | 'insert' | 'setdefault' | 'item=';
+
+/** One traitlets config operation: `c.Class.trait <op> value`. */
+export interface TraitOp {
+  cls: string;
+  trait: string;
+  op: OpKind;
+  /** for `item=` (c.Class.trait['k'] = v): the key */
+  key?: Value;
+  value: Value;
+  /** inside if/for/while/try/with/function/class bodies */
+  conditional: boolean;
+  /** whole statement */
+  span: Span;
+  clsSpan: Span;
+  traitSpan: Span;
+  /** `attr` for c.Class.trait, `item` for c['Class']['trait'] */
+  form: 'attr' | 'item';
+}
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+}
+
+export interface Comment {
+  span: Span;
+  text: string;
+}
+
+export type FileKind = 'jupyterhub_config' | 'z2jh_values' | 'unknown';
+
+/** A chart setting (z2jh values): a key path with its value, for chart rules. */
+export interface ChartSetting {
+  path: string[];
+  value: Value;
+  keySpan: Span;
+  span: Span;
+}
+
+export interface ConfigModel {
+  kind: FileKind;
+  text: string;
+  ops: TraitOp[];
+  /** names bound to the config object (usually `c`) */
+  configNames: string[];
+  /** `import os` present at module level (and where the import block ends, for fixes) */
+  imports: { os: boolean; insertAt: number };
+  syntaxErrors: SyntaxProblem[];
+  comments: Comment[];
+  chart: ChartSetting[];
+  /** set when the file was too large or not text: analysis was skipped */
+  skipped?: string;
+}
+
+export function isLiteral(v: Value): v is LiteralValue {
+  return ['str', 'int', 'float', 'bool', 'none', 'list', 'tuple', 'set', 'dict'].includes(v.kind);
+}
+
+/** Python-like rendering of a value kind, for messages. */
+export function pyTypeName(v: Value): string {
+  switch (v.kind) {
+    case 'str': return 'str';
+    case 'int': return 'int';
+    case 'float': return 'float';
+    case 'bool': return 'bool';
+    case 'none': return 'None';
+    case 'list': return 'list';
+    case 'tuple': return 'tuple';
+    case 'set': return 'set';
+    case 'dict': return 'dict';
+    case 'env': return 'environment value';
+    case 'fstring': return 'f-string';
+    case 'call': return `${v.callee}(...)`;
+    case 'name': return v.name;
+    default: return 'expression';
+  }
+}
+
+/** Look up a string key in a dict literal. */
+export function dictGet(v: Value | undefined, key: string): DictEntry | undefined {
+  if (!v || v.kind !== 'dict') return undefined;
+  return v.entries.find((e) => e.key.kind === 'str' && e.key.value === key);
+}

@@ -1,0 +1,20 @@
+import type { Rule } from './types';
+import parseError from './syntax/parseError';
+import notAnalysed from './syntax/notAnalysed';
+import unknownTrait from './traitlets/unknownTrait';
+import unknownClass from './traitlets/unknownClass';
+import deprecatedTrait from './traitlets/deprecatedTrait';
+import ineffectiveTrait from './traitlets/ineffectiveTrait';
+import typeMismatch from './traitlets/typeMismatch';
+
+/** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch];
+
+export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+/** Where a rule's generated documentation lives (diagnostic codeDescription.href). */
+export const RULE_DOCS_BASE = 'https://github.com/hubcfg/hubcfg/blob/main/docs/rules/';
+
+export function ruleDocUrl(id: string): string {
+  return `${RULE_DOCS_BASE}${id.replace('/', '-')}.md`;
+}

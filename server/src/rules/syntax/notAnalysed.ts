@@ -1,0 +1,14 @@
+import { defineRule } from '../types';
+
+export default defineRule({
+  id: 'syntax/not-analysed',
+  title: 'File not analysed',
+  severity: 'information',
+  rationale:
+    'hubcfg skips files it cannot read as text (binary content, NUL bytes), files larger than the size limit, and files whose parse had to be stopped. Nothing in such a file is checked, so this note says so instead of staying silent.',
+  howToFix: 'Check that the file is the config you meant; raise the size limit (`hubcfg.maxFileSize`, `--max-file-size`) if it really is that large.',
+  docs: [{ title: 'Configuration basics', url: 'https://jupyterhub.readthedocs.io/en/stable/tutorial/getting-started/config-basics.html' }],
+  check(ctx) {
+    if (ctx.model.skipped) ctx.report({ span: { start: 0, end: 0 }, message: `Not analysed: ${ctx.model.skipped}` });
+  },
+});

@@ -1,0 +1,49 @@
+import { defineRule, type Fix } from '../types';
+import { renameEdits } from './util';
+import { splitTarget } from './deprecatedTrait';
+
+/** Settings that do nothing and whose absence weakens access control. */
+const SECURITY_NO_OPS = new Set(['blacklist', 'group_whitelist', 'blocked_users', 'allowed_groups']);
+
+export default defineRule({
+  id: 'traitlets/ineffective-trait',
+  title: 'Setting that silently does nothing',
+  severity: 'warning',
+  rationale:
+    'Some old names are still accepted by Python but no longer do anything: either they stopped being traits (traitlets only logs a generic "not recognized" line, if anything), or the trait is still declared but nothing reads it. The hub starts normally and behaves as if the line were not there. For block lists and group allow lists this means people you meant to keep out can log in.',
+  howToFix: 'Use the replacement setting, which the quick fix writes when there is one.',
+  docs: [{ title: 'Authenticator allow and block lists', url: 'https://jupyterhub.readthedocs.io/en/stable/tutorial/getting-started/authenticators-users-basics.html' }],
+  fix: 'unsafe',
+  example: { bad: "c.Authenticator.blacklist = {'mallory'}", good: "c.Authenticator.blocked_users = {'mallory'}" },
+  check(ctx) {
+    for (const op of ctx.model.ops) {
+      let since: string | undefined;
+      let renamedTo: string | undefined;
+      let owner = op.cls;
+      const t = ctx.traits.getTrait(op.cls, op.trait);
+      if (t) {
+        if (t.entry.deprecated?.effect !== 'ignored') continue;
+        since = t.entry.deprecated.since;
+        renamedTo = t.entry.deprecated.renamedTo;
+        owner = t.definedIn;
+      } else {
+        const r = ctx.traits.removedTrait(op.cls, op.trait);
+        if (!r || r.effect !== 'ignored') continue;
+        since = r.since;
+        renamedTo = r.renamedTo;
+        owner = r.definedIn;
+      }
+      const fixes: Fix[] = [];
+      let message = `${op.cls}.${op.trait} does nothing${since ? ` since JupyterHub ${since}` : ''}`;
+      if (renamedTo) {
+        const [nc, nt] = splitTarget(renamedTo, owner);
+        const targetClass = nc === owner ? op.cls : nc;
+        message += `: use ${targetClass}.${nt}`;
+        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: 'unsafe', edits: renameEdits(op, targetClass, nt) });
+      }
+      const security = SECURITY_NO_OPS.has(op.trait);
+      if (security) message += ' (the access rule you wrote is not applied)';
+      ctx.report({ span: op.traitSpan, message, fixes, severity: security ? 'error' : undefined });
+    }
+  },
+});

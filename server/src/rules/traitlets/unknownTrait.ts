@@ -1,0 +1,40 @@
+import { defineRule, type Fix } from '../types';
+import { didYouMean } from '../../util/text';
+import { renameEdits } from './util';
+
+/** Core classes where a trait set on the wrong class is usually meant. */
+const HOME_CLASSES = ['JupyterHub', 'Authenticator', 'LocalAuthenticator', 'PAMAuthenticator', 'Spawner', 'LocalProcessSpawner', 'ConfigurableHTTPProxy', 'Proxy', 'CryptKeeper', 'OAuthenticator', 'KubeSpawner', 'DockerSpawner'];
+
+export default defineRule({
+  id: 'traitlets/unknown-trait',
+  title: 'Unknown trait',
+  severity: 'warning',
+  rationale:
+    'traitlets does not reject a setting for a trait a class does not have: it logs a warning at start-up (only if the class is used) and goes on. A misspelt trait therefore silently does nothing: the hub runs with the default you meant to change.',
+  howToFix: 'Use the trait name the class really has (the quick fix offers the closest names), or move the setting to the class that owns the trait.',
+  docs: [{ title: 'JupyterHub configuration reference', url: 'https://jupyterhub.readthedocs.io/en/stable/reference/api/app.html' }],
+  fix: 'unsafe',
+  example: { bad: 'c.JupyterHub.admin_acess = False', good: 'c.JupyterHub.admin_access = False' },
+  check(ctx) {
+    for (const op of ctx.model.ops) {
+      const cls = ctx.traits.getClass(op.cls);
+      if (!cls) continue;
+      const traits = ctx.traits.traitsOf(op.cls);
+      if (traits.has(op.trait) || ctx.traits.removedTrait(op.cls, op.trait)) continue;
+      const fixes: Fix[] = [];
+      const close = didYouMean(op.trait, traits.keys());
+      close.forEach((name, i) => {
+        fixes.push({ title: `Change to ${op.cls}.${name}`, applicability: i === 0 && close.length === 1 ? 'unsafe' : 'suggestion', edits: renameEdits(op, op.cls, name) });
+      });
+      // the trait exists on another (core) class: c.JupyterHub.server_token_scopes → c.Spawner.server_token_scopes
+      const owners = HOME_CLASSES.filter((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.getTrait(c, op.trait)?.definedIn === c);
+      for (const owner of owners.slice(0, 2)) {
+        fixes.push({ title: `Move to ${owner}.${op.trait}`, applicability: 'unsafe', edits: renameEdits(op, owner, op.trait) });
+      }
+      let message = `${op.cls} has no trait "${op.trait}" in JupyterHub ${ctx.jupyterhubVersion}: this setting is ignored`;
+      if (close.length) message += `. Did you mean ${close.map((n) => `"${n}"`).join(' or ')}?`;
+      else if (owners.length) message += `. "${op.trait}" belongs to ${owners.join(' / ')}`;
+      ctx.report({ span: op.traitSpan, message, fixes });
+    }
+  },
+});

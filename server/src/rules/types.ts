@@ -1,0 +1,63 @@
+import type { ConfigModel, FileKind } from '../model/types';
+import type { TraitCatalog } from '../catalog/traits';
+import type { Span } from '../util/text';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type Applicability = 'safe' | 'unsafe' | 'suggestion';
+export type TrustLevel = 'trusted-users' | 'untrusted-users';
+
+export interface Edit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  applicability: Applicability;
+  edits: Edit[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  fixes: Fix[];
+}
+
+/** What a rule may read: the model, the catalogues and the settings. Nothing else. */
+export interface RuleContext {
+  model: ConfigModel;
+  traits: TraitCatalog;
+  /** the JupyterHub version being judged, e.g. "5.5" */
+  jupyterhubVersion: string;
+  trust: TrustLevel;
+  report(f: { span: Span; message: string; fixes?: Fix[]; severity?: Severity }): void;
+}
+
+export interface RuleMeta {
+  /** stable id: `category/kebab-name` */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** which file kinds the rule reads (the model is the same; some rules only make sense for one) */
+  appliesTo?: FileKind[];
+  /** our own words: why this matters (Markdown, a paragraph) */
+  rationale: string;
+  /** how to fix it (Markdown) */
+  howToFix: string;
+  /** upstream documentation */
+  docs: { title: string; url: string }[];
+  /** does it offer a fix, and of which kind */
+  fix?: Applicability;
+  /** a bad and a good example for the docs (Python) */
+  example?: { bad: string; good: string };
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

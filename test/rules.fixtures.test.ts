@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { RULES } from '../server/src/rules';
+import { analyze, type EngineOptions, type Diagnostic } from '../server/src/engine';
+import { listFixtures, type Fixture } from './helpers/fixtures';
+import { applyEdits } from '../server/src/fixes';
+import { LineIndex } from '../server/src/util/text';
+
+const fixtures = listFixtures(RULES.map((r) => r.id));
+
+function optionsOf(fx: Fixture): EngineOptions {
+  const o: EngineOptions = {};
+  if (fx.options['jupyterhub-version']) o.jupyterhubVersion = fx.options['jupyterhub-version'];
+  if (fx.options.trust) o.trust = fx.options.trust as EngineOptions['trust'];
+  if (fx.options.kind) o.kind = fx.options.kind as EngineOptions['kind'];
+  // fixtures live under test/: name them as the config files they stand for
+  return o;
+}
+
+function configPath(fx: Fixture): string {
+  return fx.file.endsWith('.py') ? path.join(path.dirname(fx.file), 'jupyterhub_config.py') : fx.file;
+}
+
+const fmt = (d: { rule: string; range: Diagnostic['range'] }) => `${d.rule} ${d.range.start.line + 1}:${d.range.start.character}-${d.range.end.line + 1}:${d.range.end.character}`;
+
+test('every rule has a fixture that fires and a part where it must not fire', () => {
+  for (const r of RULES) {
+    const mine = fixtures.filter((f) => f.rule === r.id);
+    assert.ok(mine.length, `rule ${r.id} has no fixture in test/fixtures/rules/`);
+    assert.ok(mine.some((f) => f.expectations.some((e) => e.rule === r.id)), `rule ${r.id}: no fixture expects it to fire`);
+    assert.ok(mine.some((f) => f.mustNotFireFrom >= 0 && f.text.split('\n').slice(f.mustNotFireFrom + 1).some((l) => l.trim() && !l.trim().startsWith('#'))), `rule ${r.id}: no "must not fire" part with code`);
+  }
+});
+
+for (const fx of fixtures) {
+  test(`fixture ${path.basename(fx.file)}`, async () => {
+    const res = await analyze(fx.text, configPath(fx), optionsOf(fx));
+    // the fixture's own rule: exactly the expected findings (rule id and exact range)
+    const expectedRules = new Set(fx.expectations.map((e) => e.rule).concat(fx.rule));
+    const got = res.diagnostics.filter((d) => expectedRules.has(d.rule)).map(fmt).sort();
+    const want = fx.expectations.map((e) => fmt(e)).sort();
+    assert.deepEqual(got, want, `findings differ in ${path.basename(fx.file)}\n${res.diagnostics.map((d) => `  ${fmt(d)}: ${d.message}`).join('\n')}`);
+
+    // every fix: the file still parses, the finding is gone, nothing outside the edit changes
+    const idx = new LineIndex(fx.text);
+    for (const f of res.findings) {
+      if (!expectedRules.has(f.rule)) continue;
+      const exp = fx.expectations.find((e) => fmt(e) === fmt({ rule: f.rule, range: idx.range(f.span) }));
+      for (const [i, fix] of f.fixes.entries()) {
+        const fixedText = applyEdits(fx.text, fix.edits);
+        const first = Math.min(...fix.edits.map((e) => e.span.start));
+        const last = Math.max(...fix.edits.map((e) => e.span.end));
+        assert.equal(fixedText.slice(0, first), fx.text.slice(0, first));
+        assert.equal(fixedText.slice(fixedText.length - (fx.text.length - last)), fx.text.slice(last));
+        const after = await analyze(fixedText, configPath(fx), optionsOf(fx));
+        const before = res.diagnostics.filter((d) => d.rule === 'syntax/parse-error').length;
+        assert.equal(after.diagnostics.filter((d) => d.rule === 'syntax/parse-error').length, before, `fix "${fix.title}" broke the syntax`);
+        const count = (xs: { rule: string; message: string }[]) => xs.filter((g) => g.rule === f.rule && g.message === f.message).length;
+        assert.ok(count(after.findings) < count(res.findings), `fix "${fix.title}" for ${f.rule} did not remove the finding`);
+        if (i === 0 && exp?.fixed !== undefined) {
+          const line = idx.positionAt(f.span.start).line;
+          const fixedLine = fixedText.split(/\r?\n/)[line];
+          assert.equal(fixedLine, exp.fixed, `first fix of ${fmt(exp)}`);
+        }
+      }
+    }
+  });
+}
