@@ -31,7 +31,8 @@ function article(t: string): string {
 function pyRepr(v: Value): string {
   switch (v.kind) {
     case 'str': return JSON.stringify(v.value).length > 40 ? `'${v.value.slice(0, 30)}…'` : `'${v.value}'`;
-    case 'int': case 'float': return String(v.value);
+    case 'int': return String(v.value);
+    case 'float': return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
     case 'bool': return v.value ? 'True' : 'False';
     case 'none': return 'None';
     default: return pyTypeName(v);
@@ -71,7 +72,7 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
     }
     case INT_TYPES.has(type): {
       if (v.kind === 'int' || v.kind === 'bool') return checkBounds(t, v, label);
-      if (v.kind === 'float' && Number.isInteger(v.value)) return { ...reject(`${label} expects an int, not the float ${v.value}`, v), replacement: String(v.value), replacementTitle: `Write ${v.value}` };
+      if (v.kind === 'float' && Number.isInteger(v.value)) return { ...reject(`${label} expects an int, not the float ${pyRepr(v)}`, v), replacement: String(v.value), replacementTitle: `Write ${v.value}` };
       if (v.kind === 'str' && /^\s*-?\d+\s*$/.test(v.value)) return { ...reject(`${label} expects an int, not the string ${pyRepr(v)}`, v), replacement: String(parseInt(v.value, 10)), replacementTitle: `Write ${parseInt(v.value, 10)}` };
       return reject(`${label} expects an int, not ${pyRepr(v)}`, v);
     }

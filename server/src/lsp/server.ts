@@ -133,7 +133,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
   }
 
-  documents.onDidOpen((e) => schedule(e.document));
+  // onDidChangeContent also fires when a document is opened
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     state.delete(e.document.uri);

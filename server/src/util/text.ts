@@ -93,16 +93,20 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[b.length];
 }
 
-/** The closest candidates to `word` (case-insensitive distance), best first. */
-export function didYouMean(word: string, candidates: Iterable<string>, limit = 3): string[] {
+/** The closest candidates to `word` (case-insensitive distance), best first, with their distances. */
+export function closest(word: string, candidates: Iterable<string>, limit = 3): { name: string; distance: number }[] {
   const w = word.toLowerCase();
-  const max = w.length <= 4 ? 1 : w.length <= 8 ? 2 : 3;
-  const scored: [string, number][] = [];
+  const max = w.length <= 4 ? 1 : w.length <= 12 ? 2 : 3;
+  const scored: { name: string; distance: number }[] = [];
   for (const c of candidates) {
     if (c === word) continue;
     const d = editDistance(w, c.toLowerCase(), max);
-    if (d <= max) scored.push([c, d]);
+    if (d <= max) scored.push({ name: c, distance: d });
   }
-  scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
-  return scored.slice(0, limit).map((s) => s[0]);
+  scored.sort((x, y) => x.distance - y.distance || x.name.localeCompare(y.name));
+  return scored.slice(0, limit);
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  return closest(word, candidates, limit).map((s) => s.name);
 }

@@ -1,5 +1,5 @@
 import { defineRule, type Fix } from '../types';
-import { didYouMean } from '../../util/text';
+import { closest } from '../../util/text';
 import { renameEdits } from './util';
 
 /** Core classes where a trait set on the wrong class is usually meant. */
@@ -22,16 +22,20 @@ export default defineRule({
       const traits = ctx.traits.traitsOf(op.cls);
       if (traits.has(op.trait) || ctx.traits.removedTrait(op.cls, op.trait)) continue;
       const fixes: Fix[] = [];
-      const close = didYouMean(op.trait, traits.keys());
-      close.forEach((name, i) => {
-        fixes.push({ title: `Change to ${op.cls}.${name}`, applicability: i === 0 && close.length === 1 ? 'unsafe' : 'suggestion', edits: renameEdits(op, op.cls, name) });
+      const near = closest(op.trait, traits.keys());
+      const close = near.map((n) => n.name);
+      near.forEach((n, i) => {
+        // the best candidate is a likely intent when nothing else is as close
+        const clear = i === 0 && (near.length === 1 || near[1].distance > n.distance);
+        fixes.push({ title: `Change to ${op.cls}.${n.name}`, applicability: clear ? 'unsafe' : 'suggestion', edits: renameEdits(op, op.cls, n.name) });
       });
       // the trait exists on another (core) class: c.JupyterHub.server_token_scopes → c.Spawner.server_token_scopes
       const owners = HOME_CLASSES.filter((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.getTrait(c, op.trait)?.definedIn === c);
       for (const owner of owners.slice(0, 2)) {
         fixes.push({ title: `Move to ${owner}.${op.trait}`, applicability: 'unsafe', edits: renameEdits(op, owner, op.trait) });
       }
-      let message = `${op.cls} has no trait "${op.trait}" in JupyterHub ${ctx.jupyterhubVersion}: this setting is ignored`;
+      const where = cls.package === 'jupyterhub' ? `JupyterHub ${ctx.jupyterhubVersion}` : `${cls.package} ${cls.packageVersion}`;
+      let message = `${op.cls} has no trait "${op.trait}" in ${where}: this setting is ignored`;
       if (close.length) message += `. Did you mean ${close.map((n) => `"${n}"`).join(' or ')}?`;
       else if (owners.length) message += `. "${op.trait}" belongs to ${owners.join(' / ')}`;
       ctx.report({ span: op.traitSpan, message, fixes });
