@@ -45,6 +45,9 @@ await Promise.all([
 // the runtime .wasm and the grammar .wasm must sit beside the bundles
 cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
 cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), join(dist, 'tree-sitter-python.wasm'));
+cpSync(join(root, 'grammars'), join(dist, 'grammars'), { recursive: true, filter: (src) => !src.endsWith('.wasm') });
+// grammars/ also gets the grammar .wasm from its npm package (not committed), for tools that read grammars/
+cpSync(require.resolve('tree-sitter-python/tree-sitter-python.wasm'), join(root, 'grammars', 'tree-sitter-python.wasm'));
 const catalog = join(root, 'server', 'catalog');
 if (existsSync(catalog)) cpSync(catalog, join(dist, 'catalog'), { recursive: true });
 console.log(`built ${production ? 'production ' : ''}bundles in dist/`);

@@ -82,7 +82,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   if (kind === 'unknown') return result;
   const max = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   let model: ConfigModel;
-  const empty = (skipped: string): ConfigModel => ({ kind, text, ops: [], configNames: ['c'], imports: { os: false, insertAt: 0 }, syntaxErrors: [], comments: [], chart: [], skipped });
+  const empty = (skipped: string): ConfigModel => ({ kind, text, ops: [], configNames: ['c'], imports: { os: false, insertAt: 0 }, syntaxErrors: [], definedClasses: [], comments: [], chart: [], skipped });
   if (opts.skipReason) model = empty(opts.skipReason);
   else if (text.length > max) model = empty(`the file is larger than the limit of ${max} characters`);
   else if (looksBinary(text)) model = empty('the file contains NUL bytes: it is binary, not a config');

@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex, type Span } from '../util/text';
 import type { ConfigModel, DictEntry, OpKind, SyntaxProblem, TraitOp, Value } from './types';
-import { lexPython, parsePython, pythonParser } from '../parse/python';
+import { lexPython, parsePython, pythonParser, type PythonParser } from '../parse/python';
 
 const MAX_VALUE_DEPTH = 100;
 const MAX_BLOCK_DEPTH = 200;
@@ -25,7 +25,7 @@ export async function modelFromPython(text: string, opts: PythonModelOptions = {
   return modelFromPythonSync(parser, text, opts);
 }
 
-export function modelFromPythonSync(parser: Awaited<ReturnType<typeof pythonParser>>, text: string, opts: PythonModelOptions = {}): ConfigModel {
+export function modelFromPythonSync(parser: PythonParser, text: string, opts: PythonModelOptions = {}): ConfigModel {
   const lex = lexPython(text);
   const idx = new LineIndex(text);
   const map = opts.mapOffset ?? ((o: number) => o);
@@ -36,6 +36,7 @@ export function modelFromPythonSync(parser: Awaited<ReturnType<typeof pythonPars
     configNames: ['c'],
     imports: { os: false, insertAt: 0 },
     syntaxErrors: [],
+    definedClasses: [],
     comments: lex.comments.map((c) => ({ text: c.text, span: { start: map(c.span.start), end: map(c.span.end) } })),
     chart: [],
   };
@@ -45,7 +46,9 @@ export function modelFromPythonSync(parser: Awaited<ReturnType<typeof pythonPars
     return model;
   }
   try {
-    new Walker(model, idx, map).module(tree);
+    const walker = new Walker(model, idx, map);
+    walker.queries(parser, tree);
+    walker.module(tree);
   } finally {
     tree.delete();
   }
@@ -71,6 +74,18 @@ class Walker {
     return this.idx.text.slice(sp.start, sp.end);
   }
 
+  /** Facts from grammars/python/config.scm: classes defined here, module-level `import os`. */
+  queries(parser: PythonParser, tree: Tree): void {
+    const aliased = new Set<number>();
+    for (const cap of parser.configQuery.captures(tree.rootNode)) {
+      if (cap.name === 'class.name') this.model.definedClasses.push(cap.node.text);
+      else if (cap.name === 'import.alias') {
+        aliased.add(cap.node.parent?.id ?? -1);
+        if (cap.node.text === 'os' && cap.node.parent?.childForFieldName('name')?.text === 'os') this.model.imports.os = true;
+      } else if (cap.name === 'import.module' && cap.node.text === 'os' && cap.node.parent?.type !== 'aliased_import') this.model.imports.os = true;
+    }
+  }
+
   module(tree: Tree): void {
     const root = tree.rootNode;
     this.collectErrors(root);
@@ -79,7 +94,6 @@ class Walker {
     for (const stmt of root.namedChildren) {
       if (!stmt) continue;
       if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
-        if (stmt.type === 'import_statement' && /(^|[\s,])os(\s*(,|$)|\s+as\s+os\b)/.test(this.text(stmt).replace(/^import\s+/, ''))) this.model.imports.os = true;
         if (!seenCode) importEnd = this.span(stmt).end;
         continue;
       }

@@ -72,6 +72,8 @@ export interface ConfigModel {
   /** `import os` present at module level (and where the import block ends, for fixes) */
   imports: { os: boolean; insertAt: number };
   syntaxErrors: SyntaxProblem[];
+  /** classes the file defines itself */
+  definedClasses: string[];
   comments: Comment[];
   chart: ChartSetting[];
   /** set when the file was too large or not text: analysis was skipped */

@@ -1,4 +1,5 @@
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import * as fs from 'fs';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { findAsset } from '../util/assets';
 import type { Comment } from '../model/types';
 
@@ -7,10 +8,16 @@ function resolvePackageFile(id: string): string {
   return require.resolve(id);
 }
 
-let ready: Promise<Parser> | undefined;
+export interface PythonParser {
+  parser: Parser;
+  /** grammars/python/config.scm */
+  configQuery: Query;
+}
 
-/** Loads web-tree-sitter and the Python grammar once. */
-export function pythonParser(): Promise<Parser> {
+let ready: Promise<PythonParser> | undefined;
+
+/** Loads web-tree-sitter, the Python grammar and our queries once. */
+export function pythonParser(): Promise<PythonParser> {
   if (!ready) {
     ready = (async () => {
       const runtimeWasm = findAsset('web-tree-sitter.wasm', [() => resolvePackageFile('web-tree-sitter/web-tree-sitter.wasm')]);
@@ -19,7 +26,8 @@ export function pythonParser(): Promise<Parser> {
       const lang = await Language.load(grammar);
       const parser = new Parser();
       parser.setLanguage(lang);
-      return parser;
+      const configQuery = new Query(lang, fs.readFileSync(findAsset('grammars/python/config.scm'), 'utf8'));
+      return { parser, configQuery };
     })();
   }
   return ready;
@@ -117,7 +125,7 @@ export function lexPython(text: string): LexInfo {
 }
 
 /** Parses Python with a time limit; returns null when parsing was cancelled. */
-export function parsePython(parser: Parser, text: string, timeLimitMs = 5000): Tree | null {
+export function parsePython({ parser }: PythonParser, text: string, timeLimitMs = 5000): Tree | null {
   const t0 = Date.now();
   const options = { progressCallback: (() => Date.now() - t0 > timeLimitMs) as unknown as () => void };
   return parser.parse(text, null, options);

@@ -6,15 +6,11 @@ import * as path from 'path';
  * and the sources find them in the repository tree or in node_modules.
  */
 export function findAsset(rel: string, fallbacks: (() => string)[] = []): string {
-  const candidates = [
-    path.join(__dirname, rel),
-    path.join(__dirname, '..', rel),
-    path.join(__dirname, '..', '..', rel),
-    path.join(__dirname, '..', '..', '..', rel),
-    path.join(__dirname, '..', '..', '..', 'server', rel),
-    path.join(__dirname, '..', '..', '..', '..', 'server', rel),
-  ];
-  for (const c of candidates) if (fs.existsSync(c)) return c;
+  let dir = __dirname;
+  for (let up = 0; up < 6; up++) {
+    for (const c of [path.join(dir, rel), path.join(dir, 'server', rel)]) if (fs.existsSync(c)) return c;
+    dir = path.dirname(dir);
+  }
   for (const f of fallbacks) {
     try {
       const p = f();

@@ -22,8 +22,7 @@ export default defineRule({
   example: { bad: 'c.Jupyterhub.admin_access = False', good: 'c.JupyterHub.admin_access = False' },
   check(ctx) {
     const known = ctx.traits.classNames();
-    const definedHere = new Set<string>();
-    for (const m of ctx.model.text.matchAll(/^[ \t]*class[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm)) definedHere.add(m[1]);
+    const definedHere = new Set(ctx.model.definedClasses);
     const verdicts = new Map<string, string | null>();
     for (const op of ctx.model.ops) {
       if (ctx.traits.getClass(op.cls) || OTHER_JUPYTER_CLASSES.has(op.cls) || definedHere.has(op.cls)) continue;
