@@ -18,8 +18,10 @@ function optionsOf(fx: Fixture): EngineOptions {
   return o;
 }
 
+/** Fixtures are judged as the deployment file they stand for (option `path=` names another). */
 function configPath(fx: Fixture): string {
-  return fx.file.endsWith('.py') ? path.join(path.dirname(fx.file), 'jupyterhub_config.py') : fx.file;
+  if (fx.options.path) return fx.options.path;
+  return fx.file.endsWith('.py') ? '/srv/jupyterhub/jupyterhub_config.py' : path.join('/srv/z2jh', path.basename(fx.file));
 }
 
 const fmt = (d: { rule: string; range: Diagnostic['range'] }) => `${d.rule} ${d.range.start.line + 1}:${d.range.start.character}-${d.range.end.line + 1}:${d.range.end.character}`;

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type { ConfigModel, FileKind } from './model/types';
 import { modelFromPython } from './model/fromPython';
-import { RULES } from './rules';
+import { RULES, RULES_BY_ID } from './rules';
+import { applySuppressions, parseDirectives } from './suppress';
 import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
@@ -93,6 +94,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     jupyterhubVersion: traits.version,
     trust: opts.trust ?? 'untrusted-users',
     rules: opts.rules,
+    filePath,
   });
   const idx = new LineIndex(text);
   result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
@@ -104,6 +106,7 @@ interface RunOptions {
   jupyterhubVersion: string;
   trust: TrustLevel;
   rules?: EngineOptions['rules'];
+  filePath?: string;
 }
 
 export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
@@ -118,6 +121,7 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
       traits: o.traits,
       jupyterhubVersion: o.jupyterhubVersion,
       trust: o.trust,
+      filePath: o.filePath,
       report: (f) => {
         findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes: f.fixes ?? [] });
       },
@@ -129,8 +133,11 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
       findings.push({ rule: rule.id, severity: 'information', message: `Internal error in rule ${rule.id}: ${(e as Error).message}`, span: { start: 0, end: 0 }, fixes: [] });
     }
   }
-  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
-  return findings;
+  const unusedSetting = ruleSetting(o.rules, RULES_BY_ID.get('suppression/unused')!);
+  const kept = applySuppressions(findings, parseDirectives(model.comments, model.text), model.text, new Set(RULES_BY_ID.keys()), unusedSetting !== 'off');
+  if (unusedSetting && unusedSetting !== 'off') for (const f of kept) if (f.rule === 'suppression/unused') f.severity = unusedSetting;
+  kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  return kept;
 }
 
 export function toDiagnostic(f: Finding, idx: LineIndex): Diagnostic {

@@ -8,6 +8,7 @@ import { RULES, RULES_BY_ID } from '../rules';
 import type { Severity, TrustLevel } from '../rules/types';
 import { jupyterhubVersions, resolveVersion } from '../catalog/traits';
 import { startServer } from '../lsp/server';
+import { findProjectConfig, withProjectConfig } from '../config/project';
 import { ruleMarkdown, writeDocs } from '../docs/generate';
 
 export const VERSION = '0.1.0';
@@ -149,6 +150,7 @@ async function check(argv: string[]): Promise<number> {
     status = 2;
   }
   const results: FileResult[] = [];
+  const reported = new Set<string>();
   for (const file of files) {
     let read: { text: string; skipReason?: string };
     try {
@@ -158,7 +160,19 @@ async function check(argv: string[]): Promise<number> {
       status = 2;
       continue;
     }
-    const opts: EngineOptions = { ...args.opts, skipReason: read.skipReason };
+    // a .hubcfg.yaml beside the file (or above it) sets the project's defaults; command-line flags win
+    const project = findProjectConfig(file);
+    if (project?.problems.length && !reported.has(project.path)) {
+      reported.add(project.path);
+      for (const p of project.problems) process.stderr.write(`hubcfg: ${project.path}: ${p}\n`);
+    }
+    const merged = withProjectConfig({}, project?.config);
+    const opts: EngineOptions = {
+      ...merged,
+      ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
+      rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
+      skipReason: read.skipReason,
+    };
     // a file named explicitly is a config even if its name does not say so
     if (/\.py$/i.test(file) && detectKind(file, read.text) === 'unknown' && args.paths.includes(file)) opts.kind = 'jupyterhub_config';
     if (args.fix && !read.skipReason) {

@@ -22,6 +22,8 @@ import { ruleDocUrl } from '../rules';
 import { traitCatalog } from '../catalog/traits';
 import { classHover, completionsAt, dottedAt, opAt, traitHover } from './features';
 import type { Severity } from '../rules/types';
+import { findProjectConfig, withProjectConfig } from '../config/project';
+import type { EngineOptions } from '../engine';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -44,11 +46,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const state = new Map<string, DocState>();
   const timers = new Map<string, NodeJS.Timeout>();
   let hasConfigurationPull = false;
+  let workspaceRoots: string[] = [];
+  const loggedProjectProblems = new Set<string>();
+
+  /** Editor settings, then the nearest .hubcfg.yaml (file documents only): the project file wins. */
+  function optionsFor(uri: string, settings: Settings): EngineOptions {
+    const base = engineOptions(settings);
+    if (!uri.startsWith('file:')) return base;
+    const p = URI.path(uri);
+    const root = workspaceRoots.find((r) => p.startsWith(r.endsWith('/') ? r : r + '/'));
+    const project = findProjectConfig(p, root);
+    if (project?.problems.length && !loggedProjectProblems.has(project.path)) {
+      loggedProjectProblems.add(project.path);
+      connection.console.warn(`hubcfg: ${project.path}: ${project.problems.join('; ')}`);
+    }
+    return withProjectConfig(base, project?.config);
+  }
   let globalSettings: Settings = DEFAULT_SETTINGS;
   const settingsCache = new Map<string, Promise<Settings>>();
 
   connection.onInitialize((params: InitializeParams) => {
     hasConfigurationPull = !!params.capabilities.workspace?.configuration;
+    workspaceRoots = (params.workspaceFolders ?? []).map((f) => URI.path(f.uri));
+    if (!workspaceRoots.length && params.rootUri) workspaceRoots = [URI.path(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as { settings?: unknown };
     if (init.settings) globalSettings = normaliseSettings(init.settings);
     return {
@@ -101,7 +121,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         return;
       }
       const text = doc.getText();
-      const result = await analyze(text, URI.path(uri), engineOptions(settings));
+      const result = await analyze(text, URI.path(uri), optionsFor(uri, settings));
       // a newer edit arrived while this one was analysed: its own run will publish
       if (documents.get(uri)?.version !== version) return;
       st.result = result;
@@ -161,7 +181,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const st = state.get(doc.uri);
     if (!st?.result || st.result.kind === 'unknown') return null;
     const settings = await settingsFor(doc.uri);
-    const catalog = traitCatalog(settings.jupyterhubVersion);
+    const catalog = traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
     const offset = doc.offsetAt(params.position);
     const hit = opAt(st.result.model, offset);
     let md: string | undefined;
@@ -189,7 +209,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (st?.result && st.result.kind === 'unknown') return null;
     if (!st?.result && !/jupyterhub_config[^/]*\.py$/.test(doc.uri)) return null;
     const settings = await settingsFor(doc.uri);
-    const catalog = traitCatalog(settings.jupyterhubVersion);
+    const catalog = traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
     const before = doc.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
     const items = completionsAt(catalog, before, st?.result?.model?.configNames ?? ['c']);
     if (!items) return null;
@@ -223,12 +243,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
             edit: { changes: { [doc.uri]: f.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
           });
         }
+        if (typeof d.code === 'string' && d.code !== 'suppression/unused') actions.push(disableForLine(doc, d.range.start.line, d.code, d));
       }
     }
     if (wantFixAll || (!only && params.context.diagnostics.some((d) => d.source === 'hubcfg'))) {
       const settings = await settingsFor(doc.uri);
       const text = doc.getText();
-      const fixed = await fixAll(text, URI.path(doc.uri), engineOptions(settings));
+      const fixed = await fixAll(text, URI.path(doc.uri), optionsFor(doc.uri, settings));
       if (fixed.text !== text) {
         actions.push({ title: 'hubcfg: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.hubcfg`, edit: { changes: { [doc.uri]: [minimalEdit(doc, text, fixed.text)] } } });
       }
@@ -239,6 +260,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** "Disable RULE for this line": a `# hubcfg: disable-next-line=RULE` comment above it, indented like it. */
+export function disableForLine(doc: TextDocument, line: number, rule: string, diagnostic?: LspDiagnostic): CodeAction {
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  const indent = /^[ \t]*/.exec(text)![0];
+  const prev = line > 0 ? doc.getText({ start: { line: line - 1, character: 0 }, end: { line, character: 0 } }).replace(/\r?\n$/, '') : '';
+  const m = /^([ \t]*#\s*hubcfg:\s*disable-next-line\s*=\s*)([A-Za-z0-9_*/,\s-]*?)\s*$/.exec(prev);
+  const edit = m
+    ? { range: { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: prev.length } }, newText: `${m[1]}${m[2]},${rule}` }
+    : { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# hubcfg: disable-next-line=${rule}\n` };
+  return { title: `Disable ${rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, edit: { changes: { [doc.uri]: [edit] } } };
 }
 
 /** One edit that covers only the changed middle of the text, so nothing else is touched. */

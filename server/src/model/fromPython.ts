@@ -131,6 +131,9 @@ class Walker {
     this.model.syntaxErrors.push(...problems);
   }
 
+  /** texts of the conditions of the enclosing if/elif/while blocks and names of enclosing functions */
+  private guards: string[] = [];
+
   statement(node: Node, conditional: boolean, depth: number): void {
     if (depth > MAX_BLOCK_DEPTH) return;
     if (node.type === 'expression_statement') {
@@ -139,12 +142,18 @@ class Walker {
     }
     if (CONDITIONAL_BLOCKS.has(node.type) || node.type === 'block') {
       const cond = conditional || node.type !== 'block';
+      const guard = node.childForFieldName('condition') ?? (node.type === 'function_definition' || node.type === 'class_definition' ? node.childForFieldName('name') : null);
+      if (guard) this.guards.push(this.text(guard));
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type === 'block' || CONDITIONAL_BLOCKS.has(child.type) || child.type.endsWith('_statement') || child.type === 'expression_statement') {
+          // the else/elif branches of `if X:` run when X is false
+          const negate = guard && (child.type === 'else_clause' || child.type === 'elif_clause');
+          if (negate) this.guards[this.guards.length - 1] = `not (${this.text(guard)})`;
           this.statement(child, cond, depth + 1);
         }
       }
+      if (guard) this.guards.pop();
     }
   }
 
@@ -218,6 +227,7 @@ class Walker {
       form: target.form,
     };
     if (target.key) t.key = target.key;
+    if (conditional && this.guards.length) t.guards = [...this.guards];
     this.model.ops.push(t);
   }
 

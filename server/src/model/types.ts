@@ -35,6 +35,8 @@ export interface TraitOp {
   value: Value;
   /** inside if/for/while/try/with/function/class bodies */
   conditional: boolean;
+  /** source text of the enclosing if/elif/while conditions (and function names), outermost first */
+  guards?: string[];
   /** whole statement */
   span: Span;
   clsSpan: Span;

@@ -32,6 +32,8 @@ export interface RuleContext {
   /** the JupyterHub version being judged, e.g. "5.5" */
   jupyterhubVersion: string;
   trust: TrustLevel;
+  /** the file's path (for name-based context such as test configs); may be empty */
+  filePath?: string;
   report(f: { span: Span; message: string; fixes?: Fix[]; severity?: Severity }): void;
 }
 

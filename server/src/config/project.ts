@@ -1,0 +1,104 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import type { EngineOptions } from '../engine';
+import type { Severity, TrustLevel } from '../rules/types';
+
+export const PROJECT_FILE = '.hubcfg.yaml';
+
+/** What a `.hubcfg.yaml` may set. */
+export interface ProjectConfig {
+  jupyterhubVersion?: string;
+  trust?: TrustLevel;
+  rules?: Record<string, Severity | 'off'>;
+  maxFileSize?: number;
+}
+
+export interface LoadedProjectConfig {
+  path: string;
+  config: ProjectConfig;
+  /** problems found while reading it (shown by the CLI and the server's log) */
+  problems: string[];
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+const cache = new Map<string, { mtimeMs: number; loaded: LoadedProjectConfig }>();
+
+/** Reads and validates a project file. */
+export function loadProjectConfig(file: string): LoadedProjectConfig {
+  const st = fs.statSync(file);
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs) return hit.loaded;
+  const problems: string[] = [];
+  const config: ProjectConfig = {};
+  let raw: unknown;
+  try {
+    raw = parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    problems.push(`cannot parse: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (raw !== null && raw !== undefined && typeof raw !== 'object') problems.push('expected a mapping of settings');
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(r)) {
+    switch (k) {
+      case 'jupyterhubVersion':
+      case 'jupyterhub-version':
+        if (typeof v === 'string' || typeof v === 'number') config.jupyterhubVersion = String(v);
+        else problems.push(`${k} must be a version such as "5.5"`);
+        break;
+      case 'trust':
+        if (v === 'trusted-users' || v === 'untrusted-users') config.trust = v;
+        else problems.push('trust must be trusted-users or untrusted-users');
+        break;
+      case 'rules':
+        if (v && typeof v === 'object') {
+          config.rules = {};
+          for (const [id, sev] of Object.entries(v as Record<string, unknown>)) {
+            const s = sev === false ? 'off' : sev;
+            if (typeof s === 'string' && SEVERITIES.has(s)) config.rules[id] = s as Severity | 'off';
+            else problems.push(`rules.${id} must be error, warning, information, hint or off`);
+          }
+        } else problems.push('rules must be a mapping of rule id to severity or off');
+        break;
+      case 'maxFileSize':
+        if (typeof v === 'number' && v > 0) config.maxFileSize = v;
+        else problems.push('maxFileSize must be a positive number');
+        break;
+      default:
+        problems.push(`unknown setting "${k}"`);
+    }
+  }
+  const loaded = { path: file, config, problems };
+  cache.set(file, { mtimeMs: st.mtimeMs, loaded });
+  return loaded;
+}
+
+/** The nearest `.hubcfg.yaml` beside the file or in a parent folder, up to (and including) `stopAt`. */
+export function findProjectConfig(filePath: string, stopAt?: string): LoadedProjectConfig | undefined {
+  let dir = path.dirname(path.resolve(filePath));
+  const stop = stopAt ? path.resolve(stopAt) : undefined;
+  for (;;) {
+    const candidate = path.join(dir, PROJECT_FILE);
+    try {
+      if (fs.statSync(candidate).isFile()) return loadProjectConfig(candidate);
+    } catch {
+      /* not here */
+    }
+    if (dir === stop) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Project settings over base settings; rule maps are merged, the project's entries win. */
+export function withProjectConfig(base: EngineOptions, project: ProjectConfig | undefined): EngineOptions {
+  if (!project) return base;
+  return {
+    ...base,
+    jupyterhubVersion: project.jupyterhubVersion ?? base.jupyterhubVersion,
+    trust: project.trust ?? base.trust,
+    maxFileSize: project.maxFileSize ?? base.maxFileSize,
+    rules: { ...(base.rules ?? {}), ...(project.rules ?? {}) },
+  };
+}

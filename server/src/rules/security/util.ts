@@ -1,0 +1,146 @@
+import * as path from 'path';
+import type { TraitOp, Value } from '../../model/types';
+import type { Fix, RuleContext, Severity } from '../types';
+import type { Span } from '../../util/text';
+
+/** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
+export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
+  return ctx.model.ops.filter((o) => o.trait === trait && (o.cls === cls || ctx.traits.isSubclass(o.cls, cls)));
+}
+
+/** The last plain assignment of a trait (what the hub will use), if the file sets it. */
+export function lastAssignment(ctx: RuleContext, cls: string, trait: string): TraitOp | undefined {
+  const ops = opsFor(ctx, cls, trait).filter((o) => o.op === '=');
+  return ops[ops.length - 1];
+}
+
+/** Whether a trait is set anywhere in the file (any operation, any branch). */
+export function isSet(ctx: RuleContext, cls: string, trait: string): boolean {
+  return opsFor(ctx, cls, trait).length > 0;
+}
+
+export function isTrue(v: Value | undefined): boolean {
+  return !!v && ((v.kind === 'bool' && v.value) || (v.kind === 'int' && v.value === 1));
+}
+
+export function isFalse(v: Value | undefined): boolean {
+  return !!v && ((v.kind === 'bool' && !v.value) || (v.kind === 'int' && v.value === 0));
+}
+
+export function strValue(v: Value | undefined): string | undefined {
+  return v && v.kind === 'str' ? v.value : undefined;
+}
+
+/** Placeholders that stand for a value filled in elsewhere: ${VAR}, {{ x }}, <REDACTED>, $(VAR), %(x)s. */
+export function isPlaceholder(s: string): boolean {
+  const t = s.trim();
+  return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /\{\{.*\}\}/.test(t) || /^<[^<>]*>$/.test(t) || /^%\([^)]+\)s$/.test(t) || /^\*+$/.test(t) || /^(redacted|secret|changeme-in-env)$/i.test(t);
+}
+
+/** A string literal that holds a real secret value (not empty, not a placeholder). */
+export function isLiteralSecret(v: Value | undefined): v is Extract<Value, { kind: 'str' }> {
+  return !!v && v.kind === 'str' && v.value.trim() !== '' && !isPlaceholder(v.value);
+}
+
+/** Shows a secret without giving it away: first two characters and the length. */
+export function mask(secret: string): string {
+  if (secret.length <= 4) return `"${'*'.repeat(secret.length)}" (${secret.length} characters)`;
+  return `"${secret.slice(0, 2)}${'*'.repeat(6)}" (${secret.length} characters)`;
+}
+
+/**
+ * A fix that reads a value from an environment variable: replaces the value with
+ * os.environ["NAME"] and adds `import os` once where the file lacks it.
+ */
+export function envFix(ctx: RuleContext, span: Span, envName: string, applicability: Fix['applicability'] = 'unsafe'): Fix {
+  const edits = [{ span, newText: `os.environ["${envName}"]` }];
+  if (!ctx.model.imports.os) {
+    const at = ctx.model.imports.insertAt;
+    edits.push({ span: { start: at, end: at }, newText: at === 0 ? 'import os\n' : '\nimport os' });
+  }
+  return { title: `Read it from the environment variable ${envName}`, applicability, edits };
+}
+
+/** A fix that replaces a value. */
+export function setValueFix(span: Span, newText: string, applicability: Fix['applicability'], title?: string): Fix {
+  return { title: title ?? `Set it to ${newText}`, applicability, edits: [{ span, newText }] };
+}
+
+/** A fix that removes an op's whole statement line(s). */
+export function removeLineFix(ctx: RuleContext, op: TraitOp, applicability: Fix['applicability'], title = 'Remove this setting'): Fix {
+  const text = ctx.model.text;
+  let start = op.span.start;
+  while (start > 0 && text[start - 1] !== '\n') start--;
+  let end = op.span.end;
+  while (end < text.length && text[end] !== '\n') end++;
+  if (end < text.length) end++;
+  // only when the statement is alone on its lines
+  const before = text.slice(start, op.span.start);
+  const after = text.slice(op.span.end, end).replace(/#.*$/, '');
+  if (before.trim() || after.trim()) return { title, applicability, edits: [{ span: op.span, newText: 'pass' }] };
+  return { title, applicability, edits: [{ span: { start, end }, newText: '' }] };
+}
+
+const TEST_WORDS = /\b(test|tests|testing|pytest|ci|dev|develop|development|demo|local|localhost|debug|example only|not for production|sandbox)\b/i;
+
+/**
+ * A clearly-marked test setting: a file named like a test/dev config, an `if` guard that
+ * mentions testing or development, or a comment on the line or just above saying so.
+ */
+export function isTestContext(ctx: RuleContext, op: TraitOp): boolean {
+  const base = path.basename(ctx.filePath ?? '');
+  if (/(^|[_.-])(test|tests|testing|dev|local|demo)([_.-]|$)/i.test(base) || /(^|[\\/])(tests?|testing)[\\/]/.test(ctx.filePath ?? '')) return true;
+  if (op.guards?.some((g) => !/^not \(/.test(g) && TEST_WORDS.test(g))) return true;
+  const text = ctx.model.text;
+  let lineStart = op.span.start;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  let lineEnd = op.span.end;
+  while (lineEnd < text.length && text[lineEnd] !== '\n') lineEnd++;
+  // comments on the statement's own lines and on the comment lines right above it
+  let prevStart = lineStart;
+  for (let k = 0; k < 3 && prevStart > 0; k++) {
+    let s = prevStart - 1;
+    while (s > 0 && text[s - 1] !== '\n') s--;
+    if (!/^\s*#/.test(text.slice(s, prevStart))) break;
+    prevStart = s;
+  }
+  return ctx.model.comments.some((c) => c.span.start >= prevStart && c.span.start < lineEnd && TEST_WORDS.test(c.text) && !/hubcfg:/.test(c.text));
+}
+
+/** Severity by trust level: `untrusted` when users may be strangers, `trusted` otherwise (undefined = do not report). */
+export function byTrust(ctx: RuleContext, untrusted: Severity | undefined, trusted: Severity | undefined): Severity | undefined {
+  return ctx.trust === 'untrusted-users' ? untrusted : trusted;
+}
+
+const ENTRY_POINTS: Record<string, string> = {
+  dummy: 'DummyAuthenticator', null: 'NullAuthenticator', pam: 'PAMAuthenticator', default: 'PAMAuthenticator',
+  'shared-password': 'SharedPasswordAuthenticator', github: 'GitHubOAuthenticator', gitlab: 'GitLabOAuthenticator',
+  google: 'GoogleOAuthenticator', generic: 'GenericOAuthenticator', 'generic-oauth': 'GenericOAuthenticator',
+  azuread: 'AzureAdOAuthenticator', cilogon: 'CILogonOAuthenticator', bitbucket: 'BitbucketOAuthenticator',
+  openshift: 'OpenShiftOAuthenticator', auth0: 'Auth0OAuthenticator', globus: 'GlobusOAuthenticator',
+  mediawiki: 'MWOAuthenticator', ldapauthenticator: 'LDAPAuthenticator', ldap: 'LDAPAuthenticator',
+  native: 'NativeAuthenticator', nativeauthenticator: 'NativeAuthenticator', firstuseauthenticator: 'FirstUseAuthenticator',
+  firstuse: 'FirstUseAuthenticator', 'first-use': 'FirstUseAuthenticator',
+};
+
+/** The authenticator class name the config selects (PAMAuthenticator when it selects none), or undefined if not a literal. */
+export function authenticatorClass(ctx: RuleContext): { name: string; op?: TraitOp } | undefined {
+  const op = lastAssignment(ctx, 'JupyterHub', 'authenticator_class');
+  if (!op) return { name: 'PAMAuthenticator' };
+  const name = authenticatorName(op.value);
+  return name ? { name, op } : undefined;
+}
+
+/** The class name an authenticator_class value stands for (entry-point name, import string or class name). */
+export function authenticatorName(v: Value): string | undefined {
+  let raw: string | undefined;
+  if (v.kind === 'str') raw = v.value;
+  else if (v.kind === 'name') raw = v.name;
+  if (!raw) return undefined;
+  const last = raw.split('.').pop()!;
+  return ENTRY_POINTS[raw.toLowerCase()] ?? ENTRY_POINTS[last.toLowerCase()] ?? last;
+}
+
+export function isOAuthenticator(ctx: RuleContext, cls: string): boolean {
+  return ctx.traits.isSubclass(cls, 'OAuthenticator') || /OAuthenticator$/.test(cls);
+}
