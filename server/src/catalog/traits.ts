@@ -17,7 +17,7 @@ export interface TraitEntry {
   minLen?: number;
   added?: string;
   changed?: { version: string; what: 'type' | 'default'; from: string; to: string }[];
-  deprecated?: { since?: string; renamedTo?: string; effect?: 'copied' | 'ignored' | 'warns' };
+  deprecated?: { since?: string; renamedTo?: string; effect?: 'copied' | 'ignored' | 'warns' | 'error'; exact?: false };
   helpSaysDeprecated?: boolean;
   doc?: string;
 }
@@ -25,7 +25,9 @@ export interface TraitEntry {
 export interface RemovedTrait {
   since: string;
   renamedTo?: string;
-  effect: 'ignored' | 'error';
+  /** ignored: nothing happens; error: start-up fails; copied: not a trait, but the class moves the value to renamedTo */
+  effect: 'ignored' | 'error' | 'copied';
+  exact?: false;
 }
 
 export interface ClassEntry {
@@ -34,6 +36,10 @@ export interface ClassEntry {
   doc?: string;
   traits: Record<string, TraitEntry>;
   removed?: Record<string, RemovedTrait>;
+  /** inherited traits this class hides (not config here) */
+  shadowed?: string[];
+  /** inherited traits whose default this class computes itself */
+  dynamicDefaults?: string[];
 }
 
 export interface CatalogFile {
@@ -54,7 +60,8 @@ interface IndexEntry {
 
 interface CatalogIndex {
   files: IndexEntry[];
-  default: string;
+  default?: string;
+  packages?: Record<string, { default: string; latest: string; versions: Record<string, string> }>;
 }
 
 export interface ResolvedTrait {
@@ -121,7 +128,7 @@ export function jupyterhubVersions(): { keys: string[]; default: string } {
   const { index } = catalogIndex();
   const keys = index.files.filter((f) => f.package === 'jupyterhub').map((f) => f.key ?? f.version);
   keys.sort(compareVersions);
-  return { keys, default: index.default };
+  return { keys, default: index.packages?.jupyterhub?.default ?? index.default ?? keys.filter((k) => !index.files.find((f) => f.key === k)?.prerelease).pop()! };
 }
 
 /**
@@ -200,14 +207,16 @@ export class TraitCatalog {
     m = new Map();
     const cls = this.classes.get(name);
     if (cls) {
+      const hidden = new Set<string>();
       for (const cname of [name, ...cls.entry.bases]) {
         const c = this.classes.get(cname);
         if (!c) continue;
         for (const [tname, t] of Object.entries(c.entry.traits)) {
-          if (!m.has(tname) && this.existsAt(t, c.package)) {
+          if (!m.has(tname) && !hidden.has(tname) && this.existsAt(t, c.package)) {
             m.set(tname, { name: tname, entry: t, definedIn: cname, package: c.package, packageVersion: c.packageVersion });
           }
         }
+        for (const h of c.entry.shadowed ?? []) hidden.add(h);
       }
     }
     this.traitCache.set(name, m);

@@ -35,6 +35,7 @@ function pyRepr(v: Value): string {
     case 'float': return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
     case 'bool': return v.value ? 'True' : 'False';
     case 'none': return 'None';
+    case 'list': case 'tuple': case 'set': case 'dict': return `a ${v.kind}`;
     default: return pyTypeName(v);
   }
 }

@@ -70,8 +70,10 @@ class Walker {
   }
 
   text(node: Node): string {
-    const sp = { start: this.idx.lineStart(node.startPosition.row) + node.startPosition.column, end: this.idx.lineStart(node.endPosition.row) + node.endPosition.column };
-    return this.idx.text.slice(sp.start, sp.end);
+    // each endPosition (and type) read is a call into wasm: read it once
+    const s = node.startPosition;
+    const e = node.endPosition;
+    return this.idx.text.slice(this.idx.lineStart(s.row) + s.column, this.idx.lineStart(e.row) + e.column);
   }
 
   /** Facts from grammars/python/config.scm: classes defined here, module-level `import os`. */
@@ -136,19 +138,21 @@ class Walker {
 
   statement(node: Node, conditional: boolean, depth: number): void {
     if (depth > MAX_BLOCK_DEPTH) return;
-    if (node.type === 'expression_statement') {
+    const type = node.type;
+    if (type === 'expression_statement') {
       for (const child of node.namedChildren) if (child) this.expression(child, node, conditional);
       return;
     }
-    if (CONDITIONAL_BLOCKS.has(node.type) || node.type === 'block') {
-      const cond = conditional || node.type !== 'block';
-      const guard = node.childForFieldName('condition') ?? (node.type === 'function_definition' || node.type === 'class_definition' ? node.childForFieldName('name') : null);
+    if (CONDITIONAL_BLOCKS.has(type) || type === 'block') {
+      const cond = conditional || type !== 'block';
+      const guard = node.childForFieldName('condition') ?? (type === 'function_definition' || type === 'class_definition' ? node.childForFieldName('name') : null);
       if (guard) this.guards.push(this.text(guard));
       for (const child of node.namedChildren) {
         if (!child) continue;
-        if (child.type === 'block' || CONDITIONAL_BLOCKS.has(child.type) || child.type.endsWith('_statement') || child.type === 'expression_statement') {
+        const ct = child.type;
+        if (ct === 'block' || CONDITIONAL_BLOCKS.has(ct) || ct.endsWith('_statement') || ct === 'expression_statement') {
           // the else/elif branches of `if X:` run when X is false
-          const negate = guard && (child.type === 'else_clause' || child.type === 'elif_clause');
+          const negate = guard && (ct === 'else_clause' || ct === 'elif_clause');
           if (negate) this.guards[this.guards.length - 1] = `not (${this.text(guard)})`;
           this.statement(child, cond, depth + 1);
         }
@@ -158,9 +162,10 @@ class Walker {
   }
 
   expression(node: Node, stmt: Node, conditional: boolean): void {
-    if (node.type === 'assignment') {
+    const type = node.type;
+    if (type === 'assignment') {
       this.assignment(node, stmt, conditional);
-    } else if (node.type === 'augmented_assignment') {
+    } else if (type === 'augmented_assignment') {
       const target = this.target(node.childForFieldName('left'));
       const right = node.childForFieldName('right');
       const opNode = node.childForFieldName('operator');
@@ -169,7 +174,7 @@ class Walker {
         const op: OpKind = opText === '|=' ? '|=' : opText === '-=' ? '-=' : '+=';
         this.push(target, op, this.value(right, 0), stmt, conditional);
       }
-    } else if (node.type === 'call') {
+    } else if (type === 'call') {
       const fn = node.childForFieldName('function');
       if (fn?.type === 'attribute') {
         const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -198,15 +203,17 @@ class Walker {
       if (left) targets.push(left);
       const right = cur.childForFieldName('right');
       if (!right) return;
-      if (right.type !== 'assignment') {
-        const value = this.value(right, 0);
+      const rightType = right.type;
+      if (rightType !== 'assignment') {
+        // the value is only read when a target is config (most assignments in hooks are not)
+        let value: Value | undefined;
         for (const left of targets) {
-          if (left.type === 'identifier' && right.type === 'call' && right.childForFieldName('function')?.text === 'get_config') {
+          if (rightType === 'call' && left.type === 'identifier' && right.childForFieldName('function')?.text === 'get_config') {
             if (!this.model.configNames.includes(left.text)) this.model.configNames.push(left.text);
             continue;
           }
           const target = this.target(left);
-          if (target) this.push(target, target.key ? 'item=' : '=', value, stmt, conditional);
+          if (target) this.push(target, target.key ? 'item=' : '=', (value ??= this.value(right, 0)), stmt, conditional);
         }
         return;
       }
@@ -237,24 +244,27 @@ class Walker {
     const parts: { name: string; span: Span; item: boolean; node: Node }[] = [];
     let cur: Node | null = node;
     let guard = 0;
+    let named = false;
     while (cur && guard++ < 8) {
-      if (cur.type === 'attribute') {
+      const type: string = cur.type;
+      if (type === 'attribute') {
         const attr = cur.childForFieldName('attribute');
         if (!attr) return undefined;
         parts.unshift({ name: attr.text, span: this.span(attr), item: false, node: attr });
         cur = cur.childForFieldName('object');
-      } else if (cur.type === 'subscript') {
+      } else if (type === 'subscript') {
         const sub = cur.childForFieldName('subscript');
         if (!sub) return undefined;
         const v = this.value(sub, 0);
         parts.unshift({ name: v.kind === 'str' ? v.value : '\u0000', span: v.kind === 'str' ? this.innerStringSpan(sub) : this.span(sub), item: true, node: sub });
         cur = cur.childForFieldName('value');
-      } else if (cur.type === 'identifier') {
+      } else if (type === 'identifier') {
         if (!this.model.configNames.includes(cur.text)) return undefined;
+        named = true;
         break;
       } else return undefined;
     }
-    if (!cur || cur.type !== 'identifier') return undefined;
+    if (!cur || !named) return undefined;
     if (parts.length < 2 || parts.length > 3) return undefined;
     const [cls, trait, item] = parts;
     if (cls.name === '\u0000' || trait.name === '\u0000') return undefined;
@@ -270,8 +280,10 @@ class Walker {
   /** The span of a string literal's content (inside the quotes), or of the whole node. */
   innerStringSpan(node: Node): Span {
     if (node.type === 'string') {
-      const start = node.children.find((c) => c?.type === 'string_start');
-      const end = node.children.find((c) => c?.type === 'string_end');
+      const kids = node.children;
+      const types = kids.map((c) => c?.type);
+      const start = kids[types.indexOf('string_start')];
+      const end = kids[types.indexOf('string_end')];
       if (start && end) return { start: this.span(start).end, end: this.span(end).start };
     }
     return this.span(node);
@@ -280,7 +292,8 @@ class Walker {
   value(node: Node, depth: number): Value {
     const span = this.span(node);
     if (depth > MAX_VALUE_DEPTH) return { kind: 'expr', nodeType: 'too-deep', span };
-    switch (node.type) {
+    const type = node.type;
+    switch (type) {
       case 'string':
         return this.stringValue(node, span);
       case 'concatenated_string': {
@@ -315,7 +328,7 @@ class Walker {
           const v = this.value(arg, depth + 1);
           if (v.kind === 'int' || v.kind === 'float') return { ...v, value: op === '-' ? -v.value : v.value, span };
         }
-        return { kind: 'expr', nodeType: node.type, span };
+        return { kind: 'expr', nodeType: type, span };
       }
       case 'parenthesized_expression': {
         const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
@@ -326,11 +339,13 @@ class Walker {
       case 'set': {
         const items: Value[] = [];
         for (const c of node.namedChildren) {
-          if (!c || c.type === 'comment') continue;
-          if (c.type === 'list_splat' || c.type === 'list_comprehension') return { kind: 'expr', nodeType: node.type, span };
+          if (!c) continue;
+          const ct = c.type;
+          if (ct === 'comment') continue;
+          if (ct === 'list_splat' || ct === 'list_comprehension') return { kind: 'expr', nodeType: type, span };
           items.push(this.value(c, depth + 1));
         }
-        return { kind: node.type as 'list' | 'tuple' | 'set', items, span };
+        return { kind: type, items, span };
       }
       case 'list_comprehension':
       case 'set_comprehension':
@@ -340,8 +355,10 @@ class Walker {
       case 'dictionary': {
         const entries: DictEntry[] = [];
         for (const c of node.namedChildren) {
-          if (!c || c.type === 'comment') continue;
-          if (c.type !== 'pair') return { kind: 'expr', nodeType: 'dictionary', span };
+          if (!c) continue;
+          const ct = c.type;
+          if (ct === 'comment') continue;
+          if (ct !== 'pair') return { kind: 'expr', nodeType: 'dictionary', span };
           const k = c.childForFieldName('key');
           const v = c.childForFieldName('value');
           if (!k || !v) continue;
@@ -375,27 +392,34 @@ class Walker {
       case 'attribute':
         return { kind: 'name', name: node.text, span };
       default:
-        return { kind: 'expr', nodeType: node.type, span };
+        return { kind: 'expr', nodeType: type, span };
     }
   }
 
   stringValue(node: Node, span: Span): Value {
-    if (node.type !== 'string') return { kind: 'expr', nodeType: node.type, span };
-    const startTok = node.children.find((c) => c?.type === 'string_start');
-    const prefix = (startTok?.text ?? '').replace(/['"]/g, '').toLowerCase();
+    const type = node.type;
+    if (type !== 'string') return { kind: 'expr', nodeType: type, span };
+    // read each child's type once: every read is a call into wasm
+    const kids = node.children;
+    const types = kids.map((c) => c?.type);
+    const startTok = kids[types.indexOf('string_start')];
+    const prefix = (startTok ? this.text(startTok) : '').replace(/['"]/g, '').toLowerCase();
     if (prefix.includes('f') || prefix.includes('t')) {
-      if (node.children.some((c) => c?.type === 'interpolation')) return { kind: 'fstring', span };
+      if (types.includes('interpolation')) return { kind: 'fstring', span };
     }
     if (prefix.includes('b')) return { kind: 'expr', nodeType: 'bytes', span };
     let value = '';
     let plain = true;
-    for (const c of node.children) {
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i];
       if (!c) continue;
-      if (c.type === 'string_content') value += this.text(c);
-      else if (c.type === 'escape_sequence') {
+      const ct = types[i];
+      if (ct === 'string_content') value += this.text(c);
+      else if (ct === 'escape_sequence') {
         plain = false;
-        value += prefix.includes('r') ? c.text : unescapePy(c.text);
-      } else if (c.type === 'interpolation') return { kind: 'fstring', span };
+        const esc = this.text(c);
+        value += prefix.includes('r') ? esc : unescapePy(esc);
+      } else if (ct === 'interpolation') return { kind: 'fstring', span };
     }
     if (prefix.includes('r') && value.includes('\\')) plain = false;
     return { kind: 'str', value, span, plain };

@@ -111,3 +111,14 @@ export function dictGet(v: Value | undefined, key: string): DictEntry | undefine
   if (!v || v.kind !== 'dict') return undefined;
   return v.entries.find((e) => e.key.kind === 'str' && e.key.value === key);
 }
+
+/** The JSON form of a literal value (sets and tuples as lists), for comparing with catalogue defaults. */
+export function literalToJson(v: Value): unknown {
+  switch (v.kind) {
+    case 'str': case 'int': case 'float': case 'bool': return v.value;
+    case 'none': return null;
+    case 'list': case 'tuple': case 'set': return v.items.map(literalToJson);
+    case 'dict': return Object.fromEntries(v.entries.map((e) => [String(literalToJson(e.key)), literalToJson(e.value)]));
+    default: return undefined;
+  }
+}

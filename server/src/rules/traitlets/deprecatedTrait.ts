@@ -1,5 +1,6 @@
 import { defineRule, type Fix } from '../types';
 import { renameEdits } from './util';
+import { isLiteral, literalToJson } from '../../model/types';
 
 /** Splits "Class.trait" or "trait" (same class). */
 export function splitTarget(target: string, cls: string): [string, string] {
@@ -20,19 +21,36 @@ export default defineRule({
   check(ctx) {
     for (const op of ctx.model.ops) {
       const t = ctx.traits.getTrait(op.cls, op.trait);
-      if (!t) continue;
+      if (!t) {
+        // a name that is no longer a trait but whose value the class still moves to the new one
+        const r = ctx.traits.removedTrait(op.cls, op.trait);
+        if (r?.effect === 'copied' && r.renamedTo) {
+          const [nc, nt] = splitTarget(r.renamedTo, r.definedIn);
+          const targetClass = nc === r.definedIn ? op.cls : nc;
+          ctx.report({
+            span: op.traitSpan,
+            message: `${op.cls}.${op.trait} is an old name${r.since ? ` (renamed in ${r.since})` : ''}: use ${targetClass}.${nt}`,
+            fixes: [{ title: `Rename to ${targetClass}.${nt}`, applicability: r.exact === false ? 'suggestion' : 'safe', edits: renameEdits(op, targetClass, nt) }],
+          });
+        }
+        continue;
+      }
       const dep = t.entry.deprecated;
       if (!dep || dep.effect === 'ignored') continue;
+      // setting a deprecated trait with no replacement to its default changes nothing: not worth a warning
+      if (!dep.renamedTo && op.op === '=' && isLiteral(op.value) && 'default' in t.entry && JSON.stringify(literalToJson(op.value)) === JSON.stringify(t.entry.default)) continue;
       const fixes: Fix[] = [];
-      let message = `${op.cls}.${op.trait} is deprecated${dep.since ? ` since JupyterHub ${dep.since}` : ''}`;
+      let message = `${op.cls}.${op.trait} is deprecated${dep.since ? ` since ${t.package === 'jupyterhub' ? 'JupyterHub' : t.package} ${dep.since}` : ''}`;
       if (dep.renamedTo) {
         const [nc, nt] = splitTarget(dep.renamedTo, t.definedIn);
         const targetClass = nc === t.definedIn ? op.cls : nc;
         message += `: use ${targetClass}.${nt}`;
         const alsoSet = ctx.model.ops.some((o) => o !== op && o.trait === nt && (o.cls === targetClass || ctx.traits.isSubclass(o.cls, targetClass)));
-        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: alsoSet ? 'unsafe' : 'safe', edits: renameEdits(op, targetClass, nt) });
+        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: dep.exact === false ? 'suggestion' : alsoSet ? 'unsafe' : 'safe', edits: renameEdits(op, targetClass, nt) });
       }
-      ctx.report({ span: op.traitSpan, message, fixes });
+      // some aliases are declared with a different type: setting them stops the hub
+      if (dep.effect === 'error') message += ' (setting the old name stops the hub at start-up)';
+      ctx.report({ span: op.traitSpan, message, fixes, severity: dep.effect === 'error' ? 'error' : undefined });
     }
   },
 });

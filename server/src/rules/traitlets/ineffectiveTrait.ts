@@ -18,23 +18,31 @@ export default defineRule({
   check(ctx) {
     for (const op of ctx.model.ops) {
       let since: string | undefined;
+      let startupError = false;
       let renamedTo: string | undefined;
       let owner = op.cls;
+      let pkg = 'JupyterHub';
       const t = ctx.traits.getTrait(op.cls, op.trait);
       if (t) {
         if (t.entry.deprecated?.effect !== 'ignored') continue;
         since = t.entry.deprecated.since;
         renamedTo = t.entry.deprecated.renamedTo;
         owner = t.definedIn;
+        if (t.package !== 'jupyterhub') pkg = t.package;
       } else {
         const r = ctx.traits.removedTrait(op.cls, op.trait);
-        if (!r || r.effect !== 'ignored') continue;
+        if (!r || r.effect === 'copied') continue;
+        if (r.effect === 'error') startupError = true;
         since = r.since;
         renamedTo = r.renamedTo;
         owner = r.definedIn;
+        const p = ctx.traits.getClass(r.definedIn)?.package;
+        if (p && p !== 'jupyterhub') pkg = p;
       }
       const fixes: Fix[] = [];
-      let message = `${op.cls}.${op.trait} does nothing${since ? ` since JupyterHub ${since}` : ''}`;
+      let message = startupError
+        ? `${op.cls}.${op.trait} is no longer accepted${since ? ` since ${pkg} ${since}` : ''}: setting it stops the hub at start-up`
+        : `${op.cls}.${op.trait} does nothing${since ? ` since ${pkg} ${since}` : ''}`;
       if (renamedTo) {
         const [nc, nt] = splitTarget(renamedTo, owner);
         const targetClass = nc === owner ? op.cls : nc;
@@ -43,7 +51,7 @@ export default defineRule({
       }
       const security = SECURITY_NO_OPS.has(op.trait);
       if (security) message += ' (the access rule you wrote is not applied)';
-      ctx.report({ span: op.traitSpan, message, fixes, severity: security ? 'error' : undefined });
+      ctx.report({ span: op.traitSpan, message, fixes, severity: security || startupError ? 'error' : undefined });
     }
   },
 });
