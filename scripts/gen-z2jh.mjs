@@ -46,7 +46,7 @@
 //     "dep"?: true,                 the schema marks the key `deprecated: true` (1.x charts)
 //     "fail"?: true,                the key is still in the schema, but setting it makes
 //                                   templates/NOTES.txt abort the install (retired key, see
-//                                   scripts/data/z2jh-renames.json); such nodes carry no "added"
+//                                   server/catalog/z2jh/renames.json); such nodes carry no "added"
 //     "def"?: unknown,              default from values.yaml: scalars, and lists/maps whose JSON is
 //                                   <= 200 chars (maps only when they hold keys the node does not
 //                                   declare); omitted for "set-by-chartpress" image-tag placeholders

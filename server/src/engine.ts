@@ -1,6 +1,9 @@
 import * as path from 'path';
 import type { ConfigModel, FileKind } from './model/types';
 import { modelFromPython } from './model/fromPython';
+import { modelFromYaml } from './model/fromYaml';
+import { resolveChart, chartCatalog } from './catalog/z2jh';
+import { detectChartVersion } from './config/chart';
 import { RULES, RULES_BY_ID } from './rules';
 import { applySuppressions, parseDirectives } from './suppress';
 import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
@@ -17,6 +20,8 @@ export interface EngineOptions {
   maxFileSize?: number;
   /** force the kind instead of detecting it from the name and content */
   kind?: FileKind;
+  /** z2jh chart version ("4.1.0", "3", "main"); default: from a Chart.yaml beside the file, else the latest */
+  chartVersion?: string;
   /** the caller could not read the file as text (e.g. invalid UTF-8): report it, analyse nothing */
   skipReason?: string;
 }
@@ -48,19 +53,53 @@ export interface AnalysisResult {
   /** findings with offsets, for fix application */
   findings: Finding[];
   jupyterhubVersion: string;
+  /** z2jh values: the chart version judged against */
+  chartVersion?: string;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 const PY_CONFIG_NAME = /(^|[\\/])jupyterhub_config[^\\/]*\.py$/;
+const YAML_NAME = /\.ya?ml$/i;
+/** names z2jh values files usually have */
+const Z2JH_NAME = /(^|[\\/])([^\\/]*(values|config|z2jh|jupyterhub|daskhub|binderhub|basehub|hub|secrets?)[^\\/]*)\.ya?ml$/i;
+const MODELINE = /^#\s*hubcfg:\s*kind\s*=\s*([a-z0-9_-]+)/im;
 const PY_CONFIG_SNIFF = /^[ \t]*(c\.[A-Z][A-Za-z0-9_]*\.[A-Za-z_]|c\[['"][A-Z]|c\s*=\s*get_config\(\))/m;
 
 /** Decides what a file is from its name and (cheaply) its content. */
 export function detectKind(filePath: string, text: string): FileKind {
   const base = path.basename(filePath);
+  const head = text.slice(0, 4000);
+  const mode = MODELINE.exec(head);
+  if (mode) {
+    const k = mode[1].toLowerCase();
+    if (k === 'z2jh' || k === 'z2jh_values' || k === 'z2jh-values') return 'z2jh_values';
+    if (k === 'jupyterhub_config' || k === 'jupyterhub-config' || k === 'python') return 'jupyterhub_config';
+    if (k === 'none' || k === 'off') return 'unknown';
+  }
+  if (YAML_NAME.test(base)) return z2jhScore(text.slice(0, 400_000)) >= (Z2JH_NAME.test(filePath) ? 1 : 2) ? 'z2jh_values' : 'unknown';
   if (PY_CONFIG_NAME.test(filePath)) return 'jupyterhub_config';
   if (/\.py$/i.test(base) && PY_CONFIG_SNIFF.test(text.slice(0, 200_000))) return 'jupyterhub_config';
   return 'unknown';
+}
+
+/**
+ * A cheap content sniff for z2jh values: how many z2jh top-level keys appear at the values root
+ * (column 0, or one level under a wrapper key such as `jupyterhub:`). hub.config / extraConfig count double.
+ */
+export function z2jhScore(text: string): number {
+  const keys = new Set<string>();
+  const re = /^( {0,4})(hub|proxy|singleuser|prePuller|cull|scheduling|ingress):[ \t]*(?:#.*)?$/gm;
+  let indent: number | undefined;
+  for (const m of text.matchAll(re)) {
+    const ind = m[1].length;
+    if (indent === undefined) indent = ind;
+    if (ind === indent) keys.add(m[2]);
+  }
+  let score = keys.size;
+  if (keys.has('hub') && /^\s+(config|extraConfig|loadRoles|cookieSecret|db|image):/m.test(text)) score++;
+  if (indent && indent > 0 && !/^(jupyterhub|basehub|daskhub|binderhub|[A-Za-z0-9_-]+):/m.test(text)) score = 0;
+  return score;
 }
 
 function looksBinary(text: string): boolean {
@@ -78,8 +117,15 @@ function ruleSetting(rules: EngineOptions['rules'], rule: Rule): Severity | 'off
 /** Runs every enabled rule over a file's text. The CLI and the language server both call this. */
 export async function analyze(text: string, filePath: string, opts: EngineOptions = {}): Promise<AnalysisResult> {
   const kind = opts.kind ?? detectKind(filePath, text);
-  const traits = traitCatalog(opts.jupyterhubVersion);
-  const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version };
+  // for z2jh values the chart version decides the JupyterHub version, unless one is given
+  let chart: ReturnType<typeof resolveChart> | undefined;
+  if (kind === 'z2jh_values') {
+    const requested = opts.chartVersion ?? (filePath ? detectChartVersion(filePath)?.version : undefined);
+    chart = resolveChart(requested);
+  }
+  const hubVersion = opts.jupyterhubVersion && opts.jupyterhubVersion !== 'latest' ? opts.jupyterhubVersion : chart?.jupyterhub ?? opts.jupyterhubVersion;
+  const traits = traitCatalog(hubVersion);
+  const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version, chartVersion: chart?.chart };
   if (kind === 'unknown') return result;
   const max = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   let model: ConfigModel;
@@ -87,10 +133,12 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   if (opts.skipReason) model = empty(opts.skipReason);
   else if (text.length > max) model = empty(`the file is larger than the limit of ${max} characters`);
   else if (looksBinary(text)) model = empty('the file contains NUL bytes: it is binary, not a config');
+  else if (kind === 'z2jh_values') model = await modelFromYaml(text);
   else model = await modelFromPython(text, { kind });
   result.model = model;
   result.findings = runRules(model, {
     traits,
+    chart: chart ? { version: chart.chart, catalog: chartCatalog(chart.catalog) } : undefined,
     jupyterhubVersion: traits.version,
     trust: opts.trust ?? 'untrusted-users',
     rules: opts.rules,
@@ -103,6 +151,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
 
 interface RunOptions {
   traits: ReturnType<typeof traitCatalog>;
+  chart?: RuleContext['chart'];
   jupyterhubVersion: string;
   trust: TrustLevel;
   rules?: EngineOptions['rules'];
@@ -119,11 +168,13 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
     const ctx: RuleContext = {
       model,
       traits: o.traits,
+      chart: o.chart,
       jupyterhubVersion: o.jupyterhubVersion,
       trust: o.trust,
       filePath: o.filePath,
       report: (f) => {
-        findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes: f.fixes ?? [] });
+        const fixes = (f.fixes ?? []).filter((x) => x.edits.length && x.edits.every((e) => editAllowed(model, e.span)));
+        findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes });
       },
     };
     try {
@@ -138,6 +189,15 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
   if (unusedSetting && unusedSetting !== 'off') for (const f of kept) if (f.rule === 'suppression/unused') f.severity = unusedSetting;
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
   return kept;
+}
+
+/** An edit inside embedded Python is allowed only where positions map exactly into a block scalar. */
+function editAllowed(model: ConfigModel, span: { start: number; end: number }): boolean {
+  for (const r of model.embedded ?? []) {
+    if (span.start >= r.span.start && span.end <= r.span.end) return r.exact && r.fixable;
+    if (span.start < r.span.end && r.span.start < span.end) return false;
+  }
+  return true;
 }
 
 export function toDiagnostic(f: Finding, idx: LineIndex): Diagnostic {

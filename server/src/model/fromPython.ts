@@ -14,8 +14,10 @@ const CONDITIONAL_BLOCKS = new Set([
 
 export interface PythonModelOptions {
   kind?: ConfigModel['kind'];
-  /** maps an offset in `text` to an offset in the document (Python embedded in YAML) */
+  /** maps an offset in `text` to an offset in the document (Python embedded in YAML); -1 = no exact position */
   mapOffset?: (offset: number) => number;
+  /** the span to use when mapOffset cannot place a position */
+  fallbackSpan?: Span;
   timeLimitMs?: number;
 }
 
@@ -37,7 +39,7 @@ export function modelFromPythonSync(parser: PythonParser, text: string, opts: Py
     imports: { os: false, insertAt: 0 },
     syntaxErrors: [],
     definedClasses: [],
-    comments: lex.comments.map((c) => ({ text: c.text, span: { start: map(c.span.start), end: map(c.span.end) } })),
+    comments: lex.comments.map((c) => ({ text: c.text, span: mapSpan(map, c.span, opts.fallbackSpan) })),
     chart: [],
   };
   const tree = parsePython(parser, lex.parseText, opts.timeLimitMs);
@@ -46,7 +48,7 @@ export function modelFromPythonSync(parser: PythonParser, text: string, opts: Py
     return model;
   }
   try {
-    const walker = new Walker(model, idx, map);
+    const walker = new Walker(model, idx, map, opts.fallbackSpan);
     walker.queries(parser, tree);
     walker.module(tree);
   } finally {
@@ -55,18 +57,26 @@ export function modelFromPythonSync(parser: PythonParser, text: string, opts: Py
   return model;
 }
 
+function mapSpan(map: (o: number) => number, span: Span, fallback?: Span): Span {
+  const start = map(span.start);
+  const end = map(span.end);
+  if (start < 0 || end < 0) return fallback ?? { start: 0, end: 0 };
+  return { start, end };
+}
+
 class Walker {
   constructor(
     private readonly model: ConfigModel,
     private readonly idx: LineIndex,
     private readonly map: (o: number) => number,
+    private readonly fallback?: Span,
   ) {}
 
   /** Node span in document offsets, computed from (row, column) of the parsed text. */
   span(node: Node): Span {
     const s = node.startPosition;
     const e = node.endPosition;
-    return { start: this.map(this.idx.lineStart(s.row) + s.column), end: this.map(this.idx.lineStart(e.row) + e.column) };
+    return mapSpan(this.map, { start: this.idx.lineStart(s.row) + s.column, end: this.idx.lineStart(e.row) + e.column }, this.fallback);
   }
 
   text(node: Node): string {
@@ -135,6 +145,7 @@ class Walker {
 
   /** texts of the conditions of the enclosing if/elif/while blocks and names of enclosing functions */
   private guards: string[] = [];
+
 
   statement(node: Node, conditional: boolean, depth: number): void {
     if (depth > MAX_BLOCK_DEPTH) return;
@@ -232,6 +243,7 @@ class Walker {
       clsSpan: target.clsSpan,
       traitSpan: target.traitSpan,
       form: target.form,
+      origin: 'python',
     };
     if (target.key) t.key = target.key;
     if (conditional && this.guards.length) t.guards = [...this.guards];
@@ -399,6 +411,14 @@ class Walker {
   stringValue(node: Node, span: Span): Value {
     const type = node.type;
     if (type !== 'string') return { kind: 'expr', nodeType: type, span };
+    // fast path, one call into wasm: a literal without prefix f/t/b and without a backslash is
+    // its text between the quotes (what its string_content children hold)
+    const lit = this.text(node);
+    const m = /^([A-Za-z]*)('''|"""|'|")/.exec(lit);
+    if (m && !/[fFtTbB]/.test(m[1]) && lit.length >= m[0].length + m[2].length && lit.endsWith(m[2])) {
+      const body = lit.slice(m[0].length, lit.length - m[2].length);
+      if (!body.includes('\\') && (m[2].length === 3 || !body.includes(m[2]))) return { kind: 'str', value: body, span, plain: true };
+    }
     // read each child's type once: every read is a call into wasm
     const kids = node.children;
     const types = kids.map((c) => c?.type);

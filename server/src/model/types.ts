@@ -43,6 +43,10 @@ export interface TraitOp {
   traitSpan: Span;
   /** `attr` for c.Class.trait, `item` for c['Class']['trait'] */
   form: 'attr' | 'item';
+  /** where the op comes from: Python code, a z2jh `hub.config` entry, or a chart value mapped onto a trait */
+  origin?: 'python' | 'hub.config' | 'chart';
+  /** for origin 'chart': the chart value path it comes from, e.g. "hub.cookieSecret" */
+  chartPath?: string;
 }
 
 export interface SyntaxProblem {
@@ -59,10 +63,23 @@ export type FileKind = 'jupyterhub_config' | 'z2jh_values' | 'unknown';
 
 /** A chart setting (z2jh values): a key path with its value, for chart rules. */
 export interface ChartSetting {
+  /** key path relative to the chart values root, e.g. ["hub", "config", "JupyterHub", "admin_access"] */
   path: string[];
   value: Value;
   keySpan: Span;
+  /** the whole `key: value` pair */
   span: Span;
+  /** index of the YAML document in the file */
+  doc: number;
+}
+
+/** Python embedded in another file (z2jh hub.extraConfig): where it is and how exactly its positions map. */
+export interface EmbeddedRegion {
+  span: Span;
+  /** positions inside map exactly (otherwise findings use the whole scalar) */
+  exact: boolean;
+  /** edits inside keep the host file valid (block scalars); fixes elsewhere are dropped */
+  fixable: boolean;
 }
 
 export interface ConfigModel {
@@ -78,6 +95,10 @@ export interface ConfigModel {
   definedClasses: string[];
   comments: Comment[];
   chart: ChartSetting[];
+  /** z2jh values: the key path of the chart values inside the file (e.g. ["jupyterhub"]), per document */
+  valuesRoots?: string[][];
+  /** Python regions embedded in a YAML file */
+  embedded?: EmbeddedRegion[];
   /** set when the file was too large or not text: analysis was skipped */
   skipped?: string;
 }

@@ -9,9 +9,10 @@ import typeMismatch from './traitlets/typeMismatch';
 import unusedSuppression from './suppression/unused';
 import { SECURITY_RULES } from './security';
 import { RBAC_RULES } from './rbac';
+import { Z2JH_RULES } from './z2jh';
 
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
-export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, unusedSuppression];
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, unusedSuppression];
 
 export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

@@ -1,5 +1,6 @@
 import type { ConfigModel, FileKind } from '../model/types';
 import type { TraitCatalog } from '../catalog/traits';
+import type { ChartCatalog } from '../catalog/z2jh';
 import type { Span } from '../util/text';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -29,6 +30,8 @@ export interface Finding {
 export interface RuleContext {
   model: ConfigModel;
   traits: TraitCatalog;
+  /** z2jh values files: the chart version and its values schema */
+  chart?: { version: string; catalog: ChartCatalog };
   /** the JupyterHub version being judged, e.g. "5.5" */
   jupyterhubVersion: string;
   trust: TrustLevel;

@@ -53,6 +53,9 @@ export function mask(secret: string): string {
  * os.environ["NAME"] and adds `import os` once where the file lacks it.
  */
 export function envFix(ctx: RuleContext, span: Span, envName: string, applicability: Fix['applicability'] = 'unsafe'): Fix {
+  // a value in YAML (not in embedded Python) cannot call os.environ: no edit (the engine drops empty fixes)
+  const inPython = ctx.model.kind !== 'z2jh_values' || (ctx.model.embedded ?? []).some((r) => span.start >= r.span.start && span.end <= r.span.end);
+  if (!inPython) return { title: `Read it from the environment variable ${envName}`, applicability, edits: [] };
   const edits = [{ span, newText: `os.environ["${envName}"]` }];
   if (!ctx.model.imports.os) {
     const at = ctx.model.imports.insertAt;

@@ -14,6 +14,8 @@ export default defineRule({
   example: { bad: 'c.JupyterHub.allow_named_servers = "True"', good: 'c.JupyterHub.allow_named_servers = True' },
   check(ctx) {
     for (const op of ctx.model.ops) {
+      // chart values are reshaped by the chart before they reach the trait (the chart schema checks them)
+      if (op.origin === 'chart') continue;
       const t = ctx.traits.getTrait(op.cls, op.trait);
       if (!t) continue;
       const label = `${op.cls}.${op.trait}`;

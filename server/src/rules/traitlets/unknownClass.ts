@@ -26,6 +26,8 @@ export default defineRule({
     const verdicts = new Map<string, string | null>();
     for (const op of ctx.model.ops) {
       if (ctx.traits.getClass(op.cls) || OTHER_JUPYTER_CLASSES.has(op.cls) || definedHere.has(op.cls)) continue;
+      // a lowercase hub.config section is z2jh/lowercase-config-section's finding
+      if (op.origin === 'hub.config' && !/^[A-Z]/.test(op.cls)) continue;
       let best = verdicts.get(op.cls);
       if (best === undefined) {
         best = null;

@@ -1,0 +1,315 @@
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
+import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
+import { modelFromPythonSync } from './fromPython';
+import { pythonParser } from '../parse/python';
+import { LineIndex, type Span } from '../util/text';
+import { chartTraitMap } from '../catalog/z2jh';
+
+/** Keys that mark a z2jh values mapping. */
+export const Z2JH_KEYS = ['hub', 'proxy', 'singleuser', 'prePuller', 'cull', 'scheduling', 'ingress', 'rbac', 'imagePullSecret', 'imagePullSecrets', 'custom', 'debug', 'global', 'fullnameOverride', 'nameOverride'];
+const CORE_KEYS = ['hub', 'proxy', 'singleuser'];
+/** Parent charts that nest z2jh under a key. */
+const WRAPPERS = [['jupyterhub'], ['basehub', 'jupyterhub'], ['daskhub', 'jupyterhub'], ['binderhub', 'jupyterhub']];
+
+/** Bound on YAML nodes converted per document, so that alias bombs cannot blow up. */
+const MAX_NODES = 200_000;
+
+function keyName(k: unknown): string | undefined {
+  if (isScalar(k)) {
+    if (typeof k.value === 'symbol') return '<<';
+    if (k.value === null) return 'null';
+    return String(k.value);
+  }
+  return undefined;
+}
+
+function span(n: { range?: [number, number, number] | null } | null | undefined, fallback: Span = { start: 0, end: 0 }): Span {
+  if (!n?.range) return fallback;
+  return { start: n.range[0], end: n.range[1] };
+}
+
+/** Finds where the chart values start: the document root or under a wrapper key (jupyterhub:, basehub.jupyterhub:, ...). */
+export function findValuesRoot(root: YNode | null | undefined, doc: Document): string[] | undefined {
+  const has = (m: YNode | null | undefined, keys: string[]) => isMap(m) && m.items.some((p) => keys.includes(keyName(p.key) ?? ''));
+  const child = (m: YNode | null | undefined, key: string): YNode | undefined => {
+    if (!isMap(m)) return undefined;
+    const p = m.items.find((x) => keyName(x.key) === key);
+    const v = p?.value as YNode | undefined;
+    return isAlias(v) ? (v.resolve(doc) as YNode | undefined) : v;
+  };
+  if (has(root, CORE_KEYS)) return [];
+  for (const w of WRAPPERS) {
+    let cur: YNode | undefined = root ?? undefined;
+    for (const k of w) cur = child(cur, k);
+    if (cur && has(cur, CORE_KEYS)) return w;
+  }
+  // any key (two levels at most) whose mapping holds hub/proxy/singleuser
+  if (isMap(root)) {
+    for (const p of root.items) {
+      const k = keyName(p.key);
+      const v = child(root, k ?? '');
+      if (k && has(v, CORE_KEYS)) return [k];
+      if (k && isMap(v)) for (const q of v.items) {
+        const k2 = keyName(q.key);
+        if (k2 && has(child(v, k2), CORE_KEYS)) return [k, k2];
+      }
+    }
+  }
+  return undefined;
+}
+
+interface Ctx {
+  doc: Document;
+  docIndex: number;
+  budget: { nodes: number };
+  model: ConfigModel;
+  text: string;
+}
+
+/** A YAML node as a model value (aliases resolved, merge keys applied, spans at the written place). */
+function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
+  const sp = at ?? span(node as YNode);
+  if (--c.budget.nodes < 0 || depth > 100) return { kind: 'expr', nodeType: 'too-large', span: sp };
+  if (isAlias(node)) {
+    const target = node.resolve(c.doc);
+    return target ? toValue(target, c, depth + 1, span(node)) : { kind: 'expr', nodeType: 'alias', span: sp };
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || v === undefined) return { kind: 'none', span: sp };
+    if (typeof v === 'boolean') return { kind: 'bool', value: v, span: sp };
+    if (typeof v === 'number') return Number.isInteger(v) && !/[.eE]/.test(node.source ?? String(v)) ? { kind: 'int', value: v, span: sp } : { kind: 'float', value: v, span: sp };
+    if (typeof v === 'bigint') return { kind: 'int', value: Number(v), span: sp };
+    const plain = node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.BLOCK_LITERAL;
+    return { kind: 'str', value: String(v), span: sp, plain };
+  }
+  if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toValue(i, c, depth + 1)), span: sp };
+  if (isMap(node)) {
+    const entries: DictEntry[] = [];
+    const merged: DictEntry[] = [];
+    for (const p of node.items) {
+      const k = keyName(p.key);
+      if (k === '<<') {
+        const srcs = isSeq(p.value) ? p.value.items : [p.value];
+        for (const s of srcs) {
+          const v = toValue(s, c, depth + 1);
+          if (v.kind === 'dict') merged.push(...v.entries);
+        }
+        continue;
+      }
+      const keySpan = span(p.key as YNode);
+      const key: Value = k === undefined ? { kind: 'expr', nodeType: 'complex-key', span: keySpan } : { kind: 'str', value: k, span: keySpan, plain: true };
+      const valSpan = p.value ? span(p.value as YNode) : { start: keySpan.end, end: keySpan.end };
+      const value = p.value === null || p.value === undefined ? { kind: 'none' as const, span: valSpan } : toValue(p.value, c, depth + 1);
+      entries.push({ key, value, span: { start: keySpan.start, end: Math.max(keySpan.end, value.span.end) } });
+    }
+    for (const m of merged) if (!entries.some((e) => e.key.kind === 'str' && m.key.kind === 'str' && e.key.value === m.key.value)) entries.push(m);
+    return { kind: 'dict', entries, span: sp };
+  }
+  return { kind: 'expr', nodeType: 'yaml', span: sp };
+}
+
+function flatten(v: Value, path: string[], keySpan: Span, pairSpan: Span, c: Ctx, out: ChartSetting[]): void {
+  out.push({ path, value: v, keySpan, span: pairSpan, doc: c.docIndex });
+  if (v.kind === 'dict' && path.length < 12) {
+    for (const e of v.entries) if (e.key.kind === 'str') flatten(e.value, [...path, e.key.value], e.key.span, e.span, c, out);
+  }
+}
+
+/**
+ * Offset mapping for Python in a YAML scalar: exact for literal block scalars (| |- |+ |2) and for
+ * single-line plain or quoted scalars without escapes; otherwise the caller falls back to the scalar.
+ */
+export function scalarMapping(text: string, node: Scalar): { map: (o: number) => number; exact: boolean; fixable: boolean; value: string } {
+  const value = String(node.value ?? '');
+  const [start, end] = node.range ?? [0, 0, 0];
+  const none = { map: () => -1, exact: false, fixable: false, value };
+  if (node.type === Scalar.BLOCK_LITERAL) {
+    const headerEnd = text.indexOf('\n', start);
+    if (headerEnd < 0) return none;
+    const idx = new LineIndex(text);
+    const firstLine = idx.positionAt(headerEnd + 1).line;
+    const lines = value.split('\n');
+    const tryIndent = (indent: number) => {
+      const starts: number[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        const ln = firstLine + i;
+        // the empty string after the final line break stands for the end of the content
+        if (i === lines.length - 1 && lines[i] === '' && i > 0) {
+          starts.push(starts[i - 1] + lines[i - 1].length + 1);
+          continue;
+        }
+        if (ln >= idx.lineCount) {
+          if (lines[i] === '') { starts.push(end); continue; }
+          return undefined;
+        }
+        const ls = idx.lineStart(ln);
+        const src = text.slice(ls, idx.lineEnd(ln));
+        if (lines[i] === '') {
+          if (src.trim() !== '') return undefined;
+          starts.push(Math.min(ls + indent, idx.lineEnd(ln)));
+        } else {
+          if (src.slice(0, indent).trim() !== '' || src.slice(indent) !== lines[i]) return undefined;
+          starts.push(ls + indent);
+        }
+      }
+      return starts;
+    };
+    const firstNonEmpty = lines.find((l) => l !== '');
+    let starts: number[] | undefined;
+    if (firstNonEmpty !== undefined) {
+      const ln = firstLine + lines.indexOf(firstNonEmpty);
+      const src = ln < idx.lineCount ? text.slice(idx.lineStart(ln), idx.lineEnd(ln)) : '';
+      const guess = src.length - src.trimStart().length - (firstNonEmpty.length - firstNonEmpty.trimStart().length);
+      starts = tryIndent(guess);
+      for (let k = 0; !starts && k <= 40; k++) starts = tryIndent(k);
+    }
+    if (!starts) return none;
+    const lineOffsets: number[] = [];
+    let acc = 0;
+    for (const l of lines) {
+      lineOffsets.push(acc);
+      acc += l.length + 1;
+    }
+    const map = (o: number) => {
+      let lo = 0;
+      let hi = lineOffsets.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineOffsets[mid] <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      return starts![lo] + (o - lineOffsets[lo]);
+    };
+    return { map, exact: true, fixable: true, value };
+  }
+  const src = text.slice(start, end);
+  if (src.includes('\n')) return none;
+  if (node.type === Scalar.PLAIN && src === value) return { map: (o) => start + o, exact: true, fixable: false, value };
+  if ((node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE) && src.slice(1, -1) === value) return { map: (o) => start + 1 + o, exact: true, fixable: false, value };
+  return none;
+}
+
+export interface YamlModelOptions {
+  /** force the values root (otherwise found per document) */
+  valuesRoot?: string[];
+}
+
+/** Parses a z2jh values file into the config model: chart settings, hub.config traits, loadRoles, services, extraConfig Python. */
+export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): Promise<ConfigModel> {
+  const parser = await pythonParser();
+  const model: ConfigModel = {
+    kind: 'z2jh_values',
+    text,
+    ops: [],
+    configNames: ['c'],
+    // z2jh's own jupyterhub_config.py imports os before it runs hub.extraConfig
+    imports: { os: true, insertAt: 0 },
+    syntaxErrors: [],
+    definedClasses: [],
+    comments: [],
+    chart: [],
+    valuesRoots: [],
+    embedded: [],
+  };
+  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const traitMap = chartTraitMap();
+  collectComments(text, model);
+  list.forEach((doc, docIndex) => {
+    for (const e of doc.errors) model.syntaxErrors.push({ span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
+    const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc);
+    if (!rootPath) return;
+    model.valuesRoots!.push(rootPath);
+    const c: Ctx = { doc, docIndex, budget: { nodes: MAX_NODES }, model, text };
+    let node: unknown = doc.contents;
+    let keySpan: Span = span(node as YNode);
+    for (const k of rootPath) {
+      if (!isMap(node)) return;
+      const p: unknown = (node as YAMLMap).items.find((x) => keyName(x.key) === k);
+      if (!isPair(p)) return;
+      keySpan = span(p.key as YNode);
+      node = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+    }
+    const values = toValue(node, c);
+    if (c.budget.nodes < 0) model.skipped = `the YAML expands to more than ${MAX_NODES} nodes (aliases?): not analysed`;
+    if (values.kind !== 'dict') return;
+    const settings: ChartSetting[] = [];
+    for (const e of values.entries) if (e.key.kind === 'str') flatten(e.value, [e.key.value], e.key.span, e.span, c, settings);
+    model.chart.push(...settings);
+    for (const s of settings) {
+      const p = s.path;
+      // hub.config.<Class>.<trait>: the same traitlet operation as c.Class.trait = value
+      if (p.length === 4 && p[0] === 'hub' && p[1] === 'config') {
+        const cls = settings.find((x) => x.doc === s.doc && x.path.length === 3 && x.path[2] === p[2] && x.path[0] === 'hub' && x.path[1] === 'config');
+        model.ops.push({ cls: p[2], trait: p[3], op: '=', value: s.value, conditional: false, span: s.span, clsSpan: cls?.keySpan ?? s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'hub.config' });
+      }
+      const dotted = p.join('.');
+      // chart values that the chart copies onto a trait
+      for (const m of traitMap.get(dotted) ?? []) {
+        const [cls, trait] = m.split('.');
+        model.ops.push({ cls, trait, op: '=', value: s.value, conditional: false, span: s.span, clsSpan: s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'chart', chartPath: dotted });
+      }
+      if (dotted === 'hub.loadRoles' && s.value.kind === 'dict') model.ops.push(namedList(s, 'load_roles'));
+      if (dotted === 'hub.services' && s.value.kind === 'dict') model.ops.push(namedList(s, 'services'));
+      if (p.length === 3 && p[0] === 'hub' && p[1] === 'extraConfig') embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
+      if (dotted === 'hub.extraConfig' && s.value.kind === 'str') embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
+    }
+  });
+  model.ops.sort((a, b) => a.span.start - b.span.start);
+  return model;
+}
+
+/** hub.loadRoles / hub.services: a mapping of name → dict becomes a list of dicts with `name`. */
+function namedList(s: ChartSetting, trait: string): TraitOp {
+  const items: Value[] = [];
+  if (s.value.kind === 'dict') {
+    for (const e of s.value.entries) {
+      if (e.key.kind !== 'str') continue;
+      if (e.value.kind !== 'dict') {
+        items.push(e.value);
+        continue;
+      }
+      const hasName = e.value.entries.some((x) => x.key.kind === 'str' && x.key.value === 'name');
+      const entries = hasName ? e.value.entries : [{ key: { ...e.key }, value: { ...e.key }, span: e.key.span } as DictEntry, ...e.value.entries];
+      if (!hasName) entries[0].key = { kind: 'str', value: 'name', span: e.key.span, plain: true };
+      items.push({ kind: 'dict', entries, span: e.value.span });
+    }
+  }
+  return { cls: 'JupyterHub', trait, op: '=', value: { kind: 'list', items, span: s.value.span }, conditional: false, span: s.span, clsSpan: s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'chart', chartPath: s.path.join('.') };
+}
+
+function findScalar(doc: Document, path: string[]): Scalar | undefined {
+  let node: unknown = doc.contents;
+  for (const k of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (!isMap(node)) return undefined;
+    const p = (node as YAMLMap).items.find((x) => keyName(x.key) === k);
+    node = p?.value;
+  }
+  if (isAlias(node)) node = node.resolve(doc);
+  return isScalar(node) && typeof node.value === 'string' ? node : undefined;
+}
+
+function embedPython(node: Scalar | undefined, c: Ctx, parser: Awaited<ReturnType<typeof pythonParser>>): void {
+  if (!node?.range) return;
+  const m = scalarMapping(c.text, node);
+  const scalarSpan = { start: node.range[0], end: node.range[1] };
+  const region: EmbeddedRegion = { span: scalarSpan, exact: m.exact, fixable: m.fixable };
+  c.model.embedded!.push(region);
+  const sub = modelFromPythonSync(parser, m.value, { kind: 'z2jh_values', mapOffset: m.map, fallbackSpan: scalarSpan });
+  c.model.ops.push(...sub.ops);
+  c.model.syntaxErrors.push(...sub.syntaxErrors);
+  c.model.definedClasses.push(...sub.definedClasses);
+  for (const n of sub.configNames) if (!c.model.configNames.includes(n)) c.model.configNames.push(n);
+  // comments inside the Python are already comments of the file (collectComments reads every line)
+}
+
+function collectComments(text: string, model: ConfigModel): void {
+  // `#` at line start or after whitespace: YAML comments, and comments of Python in block scalars
+  const re = /(^|[ \t])(#[^\n\r]*)/gm;
+  for (const m of text.matchAll(re)) {
+    const start = m.index! + m[1].length;
+    model.comments.push({ span: { start, end: start + m[2].length }, text: m[2] });
+  }
+}

@@ -1,0 +1,35 @@
+import { defineRule, type Fix } from '../types';
+import { closest } from '../../util/text';
+import { judgeSetting, removedIn, renameFor } from './schemaWalk';
+
+export default defineRule({
+  id: 'z2jh/unknown-key',
+  title: 'Key the chart does not know',
+  severity: 'error',
+  appliesTo: ['z2jh_values'],
+  rationale:
+    'The Zero to JupyterHub chart ships a JSON schema for its values, and most of its mappings are closed: Helm refuses to install or upgrade when a values file has a key the schema does not list there. A misspelt key is therefore not ignored but stops the deployment; only the open parts (hub.config, hub.extraConfig, hub.loadRoles, extra* fragments) accept any key.',
+  howToFix: 'Correct the key (the quick fix offers the closest names at that level) or remove it; check the configuration reference of your chart version.',
+  docs: [{ title: 'z2jh configuration reference', url: 'https://z2jh.jupyter.org/en/stable/resources/reference.html' }],
+  fix: 'unsafe',
+  example: { bad: 'singleuser:\n  memmory:\n    limit: 1G', good: 'singleuser:\n  memory:\n    limit: 1G' },
+  check(ctx) {
+    if (!ctx.chart) return;
+    for (const s of ctx.model.chart) {
+      const v = judgeSetting(ctx, s);
+      if (v.kind !== 'unknown' || renameFor(ctx, s) || removedIn(ctx, s)) continue;
+      // hub.config.<lowercase>: z2jh/lowercase-config-section says it better
+      if (s.path.length === 3 && s.path[0] === 'hub' && s.path[1] === 'config') continue;
+      const key = s.path[s.path.length - 1];
+      const siblings = [...Object.keys(v.parent.p ?? {}), ...Object.keys(v.parent.then?.p ?? {})];
+      const near = closest(key, siblings);
+      const fixes: Fix[] = near.map((n, i) => ({ title: `Change to ${n.name}`, applicability: i === 0 && (near.length === 1 || near[1].distance > n.distance) ? 'unsafe' : 'suggestion', edits: [{ span: s.keySpan, newText: n.name }] }));
+      const where = s.path.length > 1 ? s.path.slice(0, -1).join('.') : 'the top level';
+      ctx.report({
+        span: s.keySpan,
+        message: `"${key}" is not a key of ${where} in chart ${ctx.chart.version}: Helm will refuse these values${near.length ? `. Did you mean ${near.map((n) => `"${n.name}"`).join(' or ')}?` : ''}`,
+        fixes,
+      });
+    }
+  },
+});
