@@ -98,7 +98,8 @@ export function z2jhScore(text: string): number {
   }
   let score = keys.size;
   if (keys.has('hub') && /^\s+(config|extraConfig|loadRoles|cookieSecret|db|image):/m.test(text)) score++;
-  if (indent && indent > 0 && !/^(jupyterhub|basehub|daskhub|binderhub|[A-Za-z0-9_-]+):/m.test(text)) score = 0;
+  // nested under a parent chart: only the usual wrapper names count fully
+  if (indent && indent > 0 && !/^(jupyterhub|basehub|daskhub|binderhub):|^\s{2,4}jupyterhub:/m.test(text)) score = Math.min(score, 1);
   return score;
 }
 
