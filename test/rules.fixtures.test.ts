@@ -14,6 +14,7 @@ function optionsOf(fx: Fixture): EngineOptions {
   if (fx.options['jupyterhub-version']) o.jupyterhubVersion = fx.options['jupyterhub-version'];
   if (fx.options.trust) o.trust = fx.options.trust as EngineOptions['trust'];
   if (fx.options.kind) o.kind = fx.options.kind as EngineOptions['kind'];
+  if (fx.options['chart-version']) o.chartVersion = fx.options['chart-version'];
   // fixtures live under test/: name them as the config files they stand for
   return o;
 }
@@ -61,7 +62,10 @@ for (const fx of fixtures) {
         const count = (xs: { rule: string; message: string }[]) => xs.filter((g) => g.rule === f.rule && g.message === f.message).length;
         assert.ok(count(after.findings) < count(res.findings), `fix "${fix.title}" for ${f.rule} did not remove the finding`);
         if (i === 0 && exp?.fixed !== undefined) {
-          const line = idx.positionAt(f.span.start).line;
+          // edits above the finding (e.g. an inserted `import os`) move its line
+          const nl = (t: string) => (t.match(/\n/g) ?? []).length;
+          const shift = fix.edits.filter((e) => e.span.end <= f.span.start).reduce((n, e) => n + nl(e.newText) - nl(fx.text.slice(e.span.start, e.span.end)), 0);
+          const line = idx.positionAt(f.span.start).line + shift;
           const fixedLine = fixedText.split(/\r?\n/)[line];
           assert.equal(fixedLine, exp.fixed, `first fix of ${fmt(exp)}`);
         }

@@ -31,7 +31,10 @@ export interface ChartCatalog {
 
 interface ChartIndex {
   default: string;
+  /** releases with a schema catalogue */
   versions: { chart: string; file?: string; appVersion: string; jupyterhub: string }[];
+  /** every chart release: its JupyterHub version */
+  releases?: Record<string, { appVersion: string; jupyterhub: string }>;
 }
 
 export interface ChartRename {
@@ -93,7 +96,8 @@ export function resolveChart(requested?: string): { chart: string; catalog: stri
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(requested.trim());
   if (!m) throw new Error(`unknown chart version "${requested}" (expected e.g. ${withFile.map((v) => v.chart).join(', ')})`);
   const major = m[1];
-  const releases = idx.versions.filter((v) => v.chart !== 'main' && v.chart.split('.')[0] === major).sort((a, b) => compareVersions(a.chart, b.chart));
+  const all = idx.releases ? Object.entries(idx.releases).map(([chart, r]) => ({ chart, ...r })) : idx.versions;
+  const releases = all.filter((v) => v.chart !== 'main' && v.chart.split('.')[0] === major).sort((a, b) => compareVersions(a.chart, b.chart));
   const want = `${major}.${m[2] ?? '999'}.${m[3] ?? '999'}`;
   const release = [...releases].reverse().find((v) => compareVersions(v.chart, want) <= 0) ?? releases[0];
   const cats = withFile.filter((v) => v.chart !== 'main' && v.chart.split('.')[0] === major);

@@ -4,7 +4,7 @@ import * as path from 'path';
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', 'dist', 'out']);
 
 /** Files a directory walk picks up: JupyterHub config files (z2jh values are added by the YAML front end). */
-export const DEFAULT_FILE_PATTERNS = [/^jupyterhub_config[^/\\]*\.py$/];
+export const DEFAULT_FILE_PATTERNS = [/^jupyterhub_config[^/\\]*\.py$/, /\.ya?ml$/i];
 
 export function globToRegExp(glob: string): RegExp {
   let re = '';

@@ -7,6 +7,7 @@ import { toSarif, type FileResult } from './sarif';
 import { RULES, RULES_BY_ID } from '../rules';
 import type { Severity, TrustLevel } from '../rules/types';
 import { jupyterhubVersions, resolveVersion } from '../catalog/traits';
+import { resolveChart } from '../catalog/z2jh';
 import { startServer } from '../lsp/server';
 import { findProjectConfig, withProjectConfig } from '../config/project';
 import { ruleMarkdown, writeDocs } from '../docs/generate';
@@ -14,7 +15,7 @@ import { ruleMarkdown, writeDocs } from '../docs/generate';
 export const VERSION = '0.1.0';
 
 const USAGE = `Usage:
-  hubcfg check [options] PATH...     lint files, directories (walked for jupyterhub_config*.py) and globs
+  hubcfg check [options] PATH...     lint files, directories (walked for jupyterhub_config*.py and z2jh values) and globs
   hubcfg lsp --stdio | --node-ipc    start the language server
   hubcfg rules                       list the rules
   hubcfg explain RULE                show a rule's documentation
@@ -22,6 +23,7 @@ const USAGE = `Usage:
 Options for check:
   --format text|json|sarif           output format (default: text)
   --jupyterhub-version X.Y           judge as this JupyterHub version (default: latest)
+  --chart-version X.Y.Z              judge z2jh values as this chart version (default: from Chart.yaml, else latest)
   --trust trusted-users|untrusted-users
                                      who your users are (default: untrusted-users)
   --rule ID=SEVERITY|off             override a rule (repeatable; ID may be "category/*")
@@ -66,6 +68,16 @@ function parseCheckArgs(argv: string[]): CheckArgs {
           throw new UsageError((e as Error).message);
         }
         a.opts.jupyterhubVersion = v;
+        break;
+      }
+      case '--chart-version': {
+        const v = value();
+        try {
+          resolveChart(v);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        a.opts.chartVersion = v;
         break;
       }
       case '--trust': {
@@ -184,6 +196,8 @@ async function check(argv: string[]): Promise<number> {
       }
     }
     const r = await analyze(read.text, file, opts);
+    // YAML found by walking a directory that turns out not to be z2jh values is not worth a line
+    if (r.kind === 'unknown' && !args.paths.includes(file) && /\.ya?ml$/i.test(file)) continue;
     results.push({ path: file.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
   }
   const out = args.format === 'json' ? JSON.stringify(toJson(results), null, 2) + '\n' : args.format === 'sarif' ? JSON.stringify(toSarif(results, VERSION), null, 2) + '\n' : formatText(results);

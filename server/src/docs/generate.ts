@@ -31,7 +31,8 @@ export function ruleMarkdown(r: Rule): string {
   ];
   if (r.fix) lines.push(`The rule offers ${FIX_WORDS[r.fix]}.`, '');
   if (r.example) {
-    lines.push('## Example', '', 'Reported:', '', '```python', r.example.bad, '```', '', 'Fine:', '', '```python', r.example.good, '```', '');
+    const lang = r.appliesTo?.length && r.appliesTo.every((k) => k === 'z2jh_values') ? 'yaml' : 'python';
+    lines.push('## Example', '', 'Reported:', '', '```' + lang, r.example.bad, '```', '', 'Fine:', '', '```' + lang, r.example.good, '```', '');
   }
   lines.push(
     '## Configure',

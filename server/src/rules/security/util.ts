@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { TraitOp, Value } from '../../model/types';
 import type { Fix, RuleContext, Severity } from '../types';
-import type { Span } from '../../util/text';
+import { LineIndex, type Span } from '../../util/text';
 
 /** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
 export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
@@ -34,6 +34,7 @@ export function strValue(v: Value | undefined): string | undefined {
 /** Placeholders that stand for a value filled in elsewhere: ${VAR}, {{ x }}, <REDACTED>, $(VAR), %(x)s. */
 export function isPlaceholder(s: string): boolean {
   const t = s.trim();
+  if (isEncryptedValue(t)) return true;
   return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /\{\{.*\}\}/.test(t) || /^<[^<>]*>$/.test(t) || /^%\([^)]+\)s$/.test(t) || /^\*+$/.test(t) || /^(redacted|secret|changeme-in-env)$/i.test(t);
 }
 
@@ -84,30 +85,43 @@ export function removeLineFix(ctx: RuleContext, op: TraitOp, applicability: Fix[
   return { title, applicability, edits: [{ span: { start, end }, newText: '' }] };
 }
 
-const TEST_WORDS = /\b(test|tests|testing|pytest|ci|dev|develop|development|demo|local|localhost|debug|example only|not for production|sandbox)\b/i;
+const TEST_WORDS = /\b(test|tests|testing|pytest|ci|dev|develop|development|demo|local|localhost|debug|example only|not for production)\b/i;
+
+/** Per model: the lines that carry a comment saying "test", built once (rules ask for every op). */
+const testLinesCache = new WeakMap<object, { idx: LineIndex; lines: Set<number> }>();
+function testCommentLines(model: RuleContext['model']): { idx: LineIndex; lines: Set<number> } {
+  let c = testLinesCache.get(model);
+  if (!c) {
+    const idx = new LineIndex(model.text);
+    const lines = new Set<number>();
+    for (const cm of model.comments) if (TEST_WORDS.test(cm.text) && !/hubcfg:/.test(cm.text)) lines.add(idx.positionAt(cm.span.start).line);
+    c = { idx, lines };
+    testLinesCache.set(model, c);
+  }
+  return c;
+}
 
 /**
  * A clearly-marked test setting: a file named like a test/dev config, an `if` guard that
- * mentions testing or development, or a comment on the line or just above saying so.
+ * mentions testing or development, or a comment on the statement's lines or in the comment
+ * block right above it saying so.
  */
 export function isTestContext(ctx: RuleContext, op: TraitOp): boolean {
   const base = path.basename(ctx.filePath ?? '');
   if (/(^|[_.-])(test|tests|testing|dev|local|demo)([_.-]|$)/i.test(base) || /(^|[\\/])(tests?|testing)[\\/]/.test(ctx.filePath ?? '')) return true;
   if (op.guards?.some((g) => !/^not \(/.test(g) && TEST_WORDS.test(g))) return true;
-  const text = ctx.model.text;
-  let lineStart = op.span.start;
-  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
-  let lineEnd = op.span.end;
-  while (lineEnd < text.length && text[lineEnd] !== '\n') lineEnd++;
-  // comments on the statement's own lines and on the comment lines right above it
-  let prevStart = lineStart;
-  for (let k = 0; k < 3 && prevStart > 0; k++) {
-    let s = prevStart - 1;
-    while (s > 0 && text[s - 1] !== '\n') s--;
-    if (!/^\s*#/.test(text.slice(s, prevStart))) break;
-    prevStart = s;
+  const { idx, lines } = testCommentLines(ctx.model);
+  if (!lines.size) return false;
+  const first = idx.positionAt(op.span.start).line;
+  const last = idx.positionAt(op.span.end).line;
+  for (let l = first; l <= last; l++) if (lines.has(l)) return true;
+  // the comment-only lines right above the statement
+  for (let l = first - 1, k = 0; l >= 0 && k < 3; l--, k++) {
+    const t = ctx.model.text.slice(idx.lineStart(l), idx.lineEnd(l));
+    if (!/^\s*#/.test(t)) break;
+    if (lines.has(l)) return true;
   }
-  return ctx.model.comments.some((c) => c.span.start >= prevStart && c.span.start < lineEnd && TEST_WORDS.test(c.text) && !/hubcfg:/.test(c.text));
+  return false;
 }
 
 /** Severity by trust level: `untrusted` when users may be strangers, `trusted` otherwise (undefined = do not report). */
@@ -146,4 +160,13 @@ export function authenticatorName(v: Value): string | undefined {
 
 export function isOAuthenticator(ctx: RuleContext, cls: string): boolean {
   return ctx.traits.isSubclass(cls, 'OAuthenticator') || /OAuthenticator$/.test(cls);
+}
+
+/**
+ * Ciphertext of a secrets tool standing in for the value (sops `ENC[AES256_GCM,data:...]`,
+ * ansible-vault `$ANSIBLE_VAULT;...`): the real secret lives elsewhere, so it is no literal secret.
+ */
+export function isEncryptedValue(s: string): boolean {
+  const t = s.trim();
+  return /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
 }
