@@ -86,13 +86,26 @@ class Walker {
     return this.idx.text.slice(this.idx.lineStart(s.row) + s.column, this.idx.lineStart(e.row) + e.column);
   }
 
-  /** Facts from grammars/python/config.scm: classes defined here, module-level `import os`. */
+  /**
+   * Facts from grammars/python/config.scm: classes defined here, module-level `import os`. The query
+   * runs on the few statements that can match (running it over the whole tree costs a full walk).
+   */
   queries(parser: PythonParser, tree: Tree): void {
-    const aliased = new Set<number>();
-    for (const cap of parser.configQuery.captures(tree.rootNode)) {
+    this.query = parser.configQuery;
+    for (const stmt of tree.rootNode.namedChildren) {
+      if (stmt && (stmt.type === 'import_statement' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition')) this.capture(stmt, true);
+    }
+  }
+
+  private query?: PythonParser['configQuery'];
+
+  /** Runs our query on one statement (module-level imports count for `import os`). */
+  capture(node: Node, moduleLevel: boolean): void {
+    if (!this.query) return;
+    for (const cap of this.query.captures(node)) {
       if (cap.name === 'class.name') this.model.definedClasses.push(cap.node.text);
+      else if (!moduleLevel) continue;
       else if (cap.name === 'import.alias') {
-        aliased.add(cap.node.parent?.id ?? -1);
         if (cap.node.text === 'os' && cap.node.parent?.childForFieldName('name')?.text === 'os') this.model.imports.os = true;
       } else if (cap.name === 'import.module' && cap.node.text === 'os' && cap.node.parent?.type !== 'aliased_import') this.model.imports.os = true;
     }

@@ -14,6 +14,9 @@ import { Z2JH_RULES } from './z2jh';
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
 export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, unusedSuppression];
 
+// chart rules read chart settings only: never run them on Python files
+for (const r of Z2JH_RULES) if (!r.appliesTo) r.appliesTo = ['z2jh_values'];
+
 export const RULES_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
 /** Where a rule's generated documentation lives (diagnostic codeDescription.href). */

@@ -5,7 +5,24 @@ import { LineIndex, type Span } from '../../util/text';
 
 /** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
 export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
-  return ctx.model.ops.filter((o) => o.trait === trait && (o.cls === cls || ctx.traits.isSubclass(o.cls, cls)));
+  const byTrait = opsByTrait(ctx.model);
+  return (byTrait.get(trait) ?? []).filter((o) => o.cls === cls || ctx.traits.isSubclass(o.cls, cls));
+}
+
+/** Per model: ops grouped by trait name, built once (rules look traits up for every op). */
+const byTraitCache = new WeakMap<object, Map<string, TraitOp[]>>();
+function opsByTrait(model: RuleContext['model']): Map<string, TraitOp[]> {
+  let m = byTraitCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const o of model.ops) {
+      const list = m.get(o.trait);
+      if (list) list.push(o);
+      else m.set(o.trait, [o]);
+    }
+    byTraitCache.set(model, m);
+  }
+  return m;
 }
 
 /** The last plain assignment of a trait (what the hub will use), if the file sets it. */
