@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { AsyncLocalStorage } from 'async_hooks';
 import { findAsset } from '../util/assets';
 
 export interface TraitEntry {
@@ -20,6 +21,8 @@ export interface TraitEntry {
   deprecated?: { since?: string; renamedTo?: string; effect?: 'copied' | 'ignored' | 'warns' | 'error'; exact?: false };
   helpSaysDeprecated?: boolean;
   doc?: string;
+  /** upstream help text: only from introspection of the user's installed JupyterHub, never in catalogue files */
+  help?: string;
 }
 
 export interface RemovedTrait {
@@ -40,6 +43,8 @@ export interface ClassEntry {
   shadowed?: string[];
   /** inherited traits whose default this class computes itself */
   dynamicDefaults?: string[];
+  /** upstream class docstring: only from introspection, never in catalogue files */
+  help?: string;
 }
 
 export interface CatalogFile {
@@ -151,15 +156,43 @@ export function resolveVersion(requested: string | undefined): { version: string
   return { version, key };
 }
 
+/**
+ * Classes described at run time by the introspection helper from the user's installed JupyterHub
+ * and plugins (server/src/introspect). Merged over the bundled catalogues by `TraitCatalog`:
+ * classes the bundle lacks are added; bundled classes keep their facts, gain the upstream help and,
+ * where the installed package is the one being judged (plugins; JupyterHub of the same major.minor),
+ * the traits the bundle lacks.
+ */
+export interface TraitOverlay {
+  /** identity (interpreter and installed versions): catalogues are cached per overlay id */
+  id: string;
+  /** where it comes from, for hover: e.g. "JupyterHub 3.0.0 in /usr/bin/python3" */
+  source: string;
+  /** the installed JupyterHub version */
+  jupyterhub?: string;
+  classes: Record<string, { entry: ClassEntry; package: string; packageVersion: string }>;
+}
+
+const overlayScope = new AsyncLocalStorage<TraitOverlay | undefined>();
+
+/**
+ * Runs `fn` (e.g. the engine's `analyze`) with an overlay: every `traitCatalog()` call made inside,
+ * across awaits, includes the overlay's classes. Outside such a scope catalogues are the bundled ones.
+ */
+export function withTraitOverlay<T>(overlay: TraitOverlay | undefined, fn: () => T): T {
+  return overlayScope.run(overlay, fn);
+}
+
 const catalogs = new Map<string, TraitCatalog>();
 
-/** The trait catalogue for a JupyterHub version (plugin catalogues included), cached. */
-export function traitCatalog(requested?: string): TraitCatalog {
+/** The trait catalogue for a JupyterHub version (plugin catalogues included, and the overlay in scope), cached. */
+export function traitCatalog(requested?: string, overlay: TraitOverlay | undefined = overlayScope.getStore()): TraitCatalog {
   const { version, key } = resolveVersion(requested);
-  const id = `${version}|${key}`;
+  const id = `${version}|${key}|${overlay?.id ?? ''}`;
   let c = catalogs.get(id);
   if (!c) {
-    c = new TraitCatalog(version, key);
+    if (overlay && catalogs.size > 64) for (const k of catalogs.keys()) if (!k.endsWith('|')) catalogs.delete(k);
+    c = new TraitCatalog(version, key, overlay);
     catalogs.set(id, c);
   }
   return c;
@@ -168,8 +201,9 @@ export function traitCatalog(requested?: string): TraitCatalog {
 export class TraitCatalog {
   private readonly classes = new Map<string, ResolvedClass>();
   private readonly traitCache = new Map<string, Map<string, ResolvedTrait>>();
-  /** JupyterHub version being judged (e.g. "5.2") and the catalogue key used ("5.5") */
-  constructor(readonly version: string, readonly key: string) {
+  /** JupyterHub version being judged (e.g. "5.2") and the catalogue key used ("5.5"); the overlay's source, if any */
+  readonly overlaySource?: string;
+  constructor(readonly version: string, readonly key: string, overlay?: TraitOverlay) {
     const { index } = catalogIndex();
     const files = index.files.filter((f) => f.package !== 'jupyterhub' || (f.key ?? f.version) === key);
     // JupyterHub's own classes win over same-named plugin classes
@@ -179,6 +213,43 @@ export class TraitCatalog {
       for (const [name, entry] of Object.entries(data.classes)) {
         if (!this.classes.has(name)) this.classes.set(name, { name, entry, package: data.package, packageVersion: data.version });
       }
+    }
+    if (overlay) {
+      this.overlaySource = overlay.source;
+      this.mergeOverlay(overlay);
+    }
+  }
+
+  /** See `TraitOverlay`. Bundled entries are copied, never changed (they are shared between catalogues). */
+  private mergeOverlay(o: TraitOverlay): void {
+    const major = (v: string | undefined) => (v ?? '').split('.').slice(0, 2).join('.');
+    const sameHub = !!o.jupyterhub && major(o.jupyterhub) === major(this.version);
+    /** the help of a trait as the installed class resolves it (own traits, then its bases) */
+    const helpOf = (cls: string, trait: string): string | undefined => {
+      const c = o.classes[cls];
+      if (!c) return undefined;
+      for (const n of [cls, ...c.entry.bases]) {
+        const h = o.classes[n]?.entry.traits[trait]?.help;
+        if (h) return h;
+      }
+      return undefined;
+    };
+    for (const [name, oc] of Object.entries(o.classes)) {
+      const mine = this.classes.get(name);
+      const isHub = oc.package === 'jupyterhub';
+      if (!mine) {
+        // JupyterHub's own classes only when the installed JupyterHub is the judged one
+        if (!isHub || sameHub) this.classes.set(name, { name, entry: oc.entry, package: oc.package, packageVersion: oc.packageVersion });
+        continue;
+      }
+      const traits: Record<string, TraitEntry> = {};
+      for (const [t, e] of Object.entries(mine.entry.traits)) {
+        const help = helpOf(name, t);
+        traits[t] = help ? { ...e, help } : e;
+      }
+      const addTraits = mine.package === oc.package && (!isHub || sameHub);
+      if (addTraits) for (const [t, e] of Object.entries(oc.entry.traits)) if (!(t in traits) && !mine.entry.removed?.[t]) traits[t] = e;
+      this.classes.set(name, { ...mine, entry: { ...mine.entry, traits, help: oc.entry.help ?? mine.entry.help } });
     }
   }
 

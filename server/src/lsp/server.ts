@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import {
   createConnection,
   ProposedFeatures,
@@ -15,15 +16,18 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from './uri';
-import { analyze, type AnalysisResult, type DiagnosticFix } from '../engine';
+import { analyze, detectKind, type AnalysisResult, type DiagnosticFix } from '../engine';
 import { fixAll } from '../fixes';
-import { normaliseSettings, engineOptions, type Settings, DEFAULT_SETTINGS } from './settings';
+import { normaliseSettings, engineOptions, matchesExtraGlobs, type Settings, DEFAULT_SETTINGS } from './settings';
 import { ruleDocUrl } from '../rules';
-import { traitCatalog } from '../catalog/traits';
-import { classHover, completionsAt, dottedAt, opAt, traitHover } from './features';
+import { traitCatalog, withTraitOverlay, type TraitCatalog, type TraitOverlay } from '../catalog/traits';
+import { resolveChart, chartCatalog } from '../catalog/z2jh';
+import { chartKeyHover, chartSettingAt, classHover, completionsAt, dottedAt, opAt, ruleHoverAt, traitHover, yamlCompletions, type CompletionEntry } from './features';
 import type { Severity } from '../rules/types';
+import type { FileKind } from '../model/types';
 import { findProjectConfig, withProjectConfig } from '../config/project';
 import type { EngineOptions } from '../engine';
+import { Introspector, describeState, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -32,14 +36,64 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Files up to this size are analysed on every change; larger ones after a short pause. */
+/** Files up to this size are analysed on every change; larger ones after a short pause (on open: at once). */
 const IMMEDIATE_LIMIT = 200_000;
 const DEBOUNCE_MS = 150;
+
+/** What the client may send in `initializationOptions` (all optional; other LSP clients send nothing). */
+export interface InitOptions {
+  /** settings for clients without workspace/configuration */
+  settings?: unknown;
+  /** false: the workspace is not trusted (VS Code Restricted Mode): limited mode, no interpreter is run */
+  workspaceTrusted?: boolean;
+  /** the Python extension's interpreter for the workspace */
+  pythonInterpreter?: string;
+}
+
+/** `hubcfg/status` (server → client, after each analysis): what the language status item shows. */
+export interface StatusParams {
+  uri: string;
+  kind: FileKind;
+  enabled: boolean;
+  /** forced by hubcfg.extraGlobs */
+  forced?: boolean;
+  jupyterhubVersion?: string;
+  chartVersion?: string;
+  /** untrusted workspace: limited mode */
+  limited: boolean;
+  introspection: IntrospectionState;
+  /** why the file was not analysed (too large, binary) */
+  skipped?: string;
+  /** the analysis failed (e.g. a bad version setting) */
+  error?: string;
+}
+
+/** `hubcfg/audit` (client → server): lint files that are not open; their findings go to Problems. */
+export interface AuditParams {
+  files: { uri: string; text?: string; size?: number }[];
+}
+export interface AuditResult {
+  files: number;
+  configs: number;
+  problems: number;
+  errors: number;
+  cancelled: boolean;
+}
 
 interface DocState {
   version: number;
   result?: AnalysisResult;
+  /** the introspection request this document's config needs (classes it names) */
+  request?: IntrospectionRequest;
+  overlay?: TraitOverlay;
+  forcedKind?: FileKind;
+  /** what was last published, to skip identical re-publication after introspection */
+  published?: string;
+  status?: StatusParams;
 }
+
+const NO_REQUEST: IntrospectionRequest = { classes: [], modules: [] };
+const sameRequest = (a: IntrospectionRequest | undefined, b: IntrospectionRequest) => !!a && a.classes.join() === b.classes.join() && a.modules.join() === b.modules.join();
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const documents = new TextDocuments(TextDocument);
@@ -48,6 +102,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let hasConfigurationPull = false;
   let workspaceRoots: string[] = [];
   const loggedProjectProblems = new Set<string>();
+  let trusted = true;
+  let clientPython: string | undefined;
+  /** files linted by an audit (not open): re-published from disk when closed */
+  const audited = new Set<string>();
+  const introspector = new Introspector((m) => connection.console.info(`hubcfg: ${m}`), Number(process.env.HUBCFG_INTROSPECT_TIMEOUT_MS) || undefined);
 
   /** Editor settings, then the nearest .hubcfg.yaml (file documents only): the project file wins. */
   function optionsFor(uri: string, settings: Settings): EngineOptions {
@@ -69,13 +128,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     hasConfigurationPull = !!params.capabilities.workspace?.configuration;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => URI.path(f.uri));
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [URI.path(params.rootUri)];
-    const init = (params.initializationOptions ?? {}) as { settings?: unknown };
+    const init = (params.initializationOptions ?? {}) as InitOptions;
     if (init.settings) globalSettings = normaliseSettings(init.settings);
+    if (init.workspaceTrusted === false) trusted = false;
+    if (typeof init.pythonInterpreter === 'string' && init.pythonInterpreter) clientPython = init.pythonInterpreter;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['.', "'", '"'] },
+        completionProvider: { triggerCharacters: ['.', "'", '"', ':', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, `${CodeActionKind.SourceFixAll}.hubcfg`] },
       },
       serverInfo: { name: 'hubcfg', version: '0.1.0' },
@@ -86,6 +147,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (hasConfigurationPull) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'hubcfg' }).catch(() => undefined);
     }
+    connection.console.info(`hubcfg: server started (node ${process.version}, ${trusted ? 'trusted workspace' : 'untrusted workspace: limited mode, no interpreter is run'})`);
   });
 
   function settingsFor(uri: string): Promise<Settings> {
@@ -107,38 +169,134 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const doc of documents.all()) void validate(doc);
   });
 
-  async function validate(doc: TextDocument): Promise<void> {
+  // the client tells us when the user trusts the workspace, and when the Python extension's interpreter changes
+  connection.onNotification('hubcfg/workspaceTrust', (p: { trusted?: boolean }) => {
+    const was = trusted;
+    trusted = p?.trusted !== false;
+    if (was !== trusted) {
+      connection.console.info(`hubcfg: workspace ${trusted ? 'trusted: full mode' : 'not trusted: limited mode'}`);
+      for (const doc of documents.all()) void validate(doc);
+    }
+  });
+  connection.onNotification('hubcfg/pythonInterpreter', (p: { path?: string }) => {
+    const next = typeof p?.path === 'string' && p.path ? p.path : undefined;
+    if (next === clientPython) return;
+    clientPython = next;
+    for (const doc of documents.all()) void validate(doc);
+  });
+
+  /**
+   * The kind when the name does not tell it: an unsaved buffer (by its language and content), or a
+   * file matched by hubcfg.extraGlobs, unless a modeline turns it off.
+   */
+  function forcedKind(uri: string, text: string, settings: Settings, languageId?: string): FileKind | undefined {
+    const p = URI.path(uri);
+    if (uri.startsWith('untitled:')) {
+      const ext = languageId === 'python' ? '.py' : languageId === 'yaml' ? '.yaml' : '';
+      const k = ext ? detectKind(`${p}${ext}`, text) : 'unknown';
+      return k === 'unknown' ? undefined : k;
+    }
+    if (!settings.extraGlobs.length) return undefined;
+    if (detectKind(p, text) !== 'unknown') return undefined;
+    if (/^#\s*hubcfg:\s*kind\s*=\s*(none|off)\b/im.test(text.slice(0, 4000))) return undefined;
+    if (!matchesExtraGlobs(p, settings.extraGlobs, workspaceRoots)) return undefined;
+    return /\.ya?ml$/i.test(p) ? 'z2jh_values' : 'jupyterhub_config';
+  }
+
+  /** The interpreter and overlay for a document, and the introspection state for the status item. */
+  function introspectionFor(settings: Settings, request: IntrospectionRequest): { interpreter?: string; overlay?: TraitOverlay; state: IntrospectionState; needsRun: boolean } {
+    if (!trusted) return { state: { state: 'untrusted', detail: 'untrusted workspace: limited mode, no interpreter is run (bundled docs only)' }, needsRun: false };
+    const interp = resolveInterpreter(settings.pythonInterpreter, clientPython);
+    if (interp.off) return { state: { state: 'off', detail: 'reading docs from an installed JupyterHub is off (hubcfg.pythonInterpreter)' }, needsRun: false };
+    if (!interp.path) return { state: { state: 'unavailable', interpreter: interp.label, detail: `no Python interpreter found (${interp.label}): bundled docs only` }, needsRun: false };
+    const hit = introspector.peek(interp.path, request) ?? (request.classes.length || request.modules.length ? introspector.peek(interp.path, NO_REQUEST) : undefined);
+    const exact = introspector.peek(interp.path, request);
+    return {
+      interpreter: interp.path,
+      overlay: hit?.overlay,
+      state: describeState(hit, !hit && introspector.isRunning(interp.path, request), interp.label),
+      needsRun: !exact,
+    };
+  }
+
+  function sendStatus(st: DocState, status: StatusParams): void {
+    st.status = status;
+    void connection.sendNotification('hubcfg/status', status);
+  }
+
+  /**
+   * Analyses a document and publishes its diagnostics. `quiet`: a re-run after introspection
+   * finished; publishes only when the diagnostics changed.
+   */
+  async function validate(doc: TextDocument, quiet = false): Promise<void> {
     const uri = doc.uri;
     const version = doc.version;
     const st = state.get(uri) ?? { version };
     st.version = version;
     state.set(uri, st);
+    const publish = async (diagnostics: LspDiagnostic[]) => {
+      const key = JSON.stringify(diagnostics);
+      if (quiet && key === st.published) return;
+      st.published = key;
+      await connection.sendDiagnostics({ uri, version, diagnostics });
+    };
+    let settings: Settings = globalSettings;
     try {
-      const settings = await settingsFor(uri);
+      settings = await settingsFor(uri);
       if (!settings.enable) {
         st.result = undefined;
-        await connection.sendDiagnostics({ uri, version, diagnostics: [] });
+        await publish([]);
+        sendStatus(st, { uri, kind: 'unknown', enabled: false, limited: !trusted, introspection: { state: 'off', detail: 'hubcfg is turned off for this file (hubcfg.enable)' } });
         return;
       }
       const text = doc.getText();
-      const result = await analyze(text, URI.path(uri), optionsFor(uri, settings));
+      const kind = forcedKind(uri, text, settings, doc.languageId);
+      const intro = introspectionFor(settings, st.request ?? NO_REQUEST);
+      const opts = { ...optionsFor(uri, settings), ...(kind ? { kind } : {}) };
+      const result = await withTraitOverlay(intro.overlay, () => analyze(text, URI.path(uri), opts));
       // a newer edit arrived while this one was analysed: its own run will publish
       if (documents.get(uri)?.version !== version) return;
       st.result = result;
-      if (result.kind === 'unknown') {
-        await connection.sendDiagnostics({ uri, version, diagnostics: [] });
-        return;
+      st.overlay = intro.overlay;
+      st.forcedKind = kind;
+      await publish(result.kind === 'unknown' ? [] : result.diagnostics.map(toLsp));
+      sendStatus(st, {
+        uri,
+        kind: result.kind,
+        enabled: true,
+        forced: !!kind && !uri.startsWith('untitled:'),
+        jupyterhubVersion: result.kind === 'unknown' ? undefined : result.jupyterhubVersion,
+        chartVersion: result.chartVersion,
+        limited: !trusted,
+        introspection: intro.state,
+        skipped: result.model?.skipped,
+      });
+      if (result.kind === 'unknown' || !intro.interpreter) return;
+      // the classes this config names that the bundled catalogue lacks (plugins, own classes) are what
+      // the helper imports beyond JupyterHub and its entry points (bundled only: the request stays stable)
+      const bundled = traitCatalog(result.jupyterhubVersion, undefined);
+      const request = requestFromModel(result.model, (c) => !!bundled.getClass(c));
+      const changed = !sameRequest(st.request, request);
+      st.request = request;
+      if (changed || intro.needsRun) {
+        const interpreter = intro.interpreter;
+        void introspector.ensure(interpreter, request).then(() => {
+          const cur = documents.get(uri);
+          if (cur && state.get(uri) === st) void validate(cur, true);
+        });
       }
-      await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics.map(toLsp) });
     } catch (e) {
+      const msg = (e as Error).message ?? String(e);
       connection.console.error(`hubcfg: could not analyse ${uri}: ${(e as Error).stack ?? e}`);
+      sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: !trusted, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
     }
   }
 
   function schedule(doc: TextDocument): void {
     const old = timers.get(doc.uri);
     if (old) clearTimeout(old);
-    if (doc.getText().length <= IMMEDIATE_LIMIT) {
+    // a document just opened has no burst of edits to wait out: analyse it at once, whatever its size
+    if (doc.getText().length <= IMMEDIATE_LIMIT || !state.has(doc.uri)) {
       timers.delete(doc.uri);
       void validate(doc);
       return;
@@ -156,11 +314,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // onDidChangeContent also fires when a document is opened
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
-    state.delete(e.document.uri);
-    settingsCache.delete(e.document.uri);
-    const t = timers.get(e.document.uri);
+    const uri = e.document.uri;
+    state.delete(uri);
+    settingsCache.delete(uri);
+    const t = timers.get(uri);
     if (t) clearTimeout(t);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    // a file the audit linted keeps its findings in Problems (as saved on disk)
+    if (audited.has(uri) && uri.startsWith('file:')) {
+      void auditOne({ uri }).catch(() => connection.sendDiagnostics({ uri, diagnostics: [] }));
+      return;
+    }
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
   function toLsp(d: AnalysisResult['diagnostics'][number]): LspDiagnostic {
@@ -175,30 +339,58 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   }
 
+  /** The catalogue a document was judged with (its JupyterHub version, and the introspected classes). */
+  function catalogOf(st: DocState): TraitCatalog {
+    return traitCatalog(st.result!.jupyterhubVersion, st.overlay);
+  }
+
+  function chartOf(st: DocState) {
+    if (st.result?.kind !== 'z2jh_values') return undefined;
+    const r = resolveChart(st.result.chartVersion);
+    return { version: r.chart, catalog: chartCatalog(r.catalog) };
+  }
+
+  /** Upstream help from the user's installed JupyterHub (introspection), below our hover. */
+  function upstreamHelp(catalog: TraitCatalog, cls: string, trait?: string): string | undefined {
+    const help = trait ? catalog.getTrait(cls, trait)?.entry.help : catalog.getClass(cls)?.entry.help;
+    if (!help || !catalog.overlaySource) return undefined;
+    return `---\n\n**Help from ${catalog.overlaySource}:**\n\n${helpToMarkdown(help)}`;
+  }
+
   connection.onHover(async (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
     const st = state.get(doc.uri);
     if (!st?.result || st.result.kind === 'unknown') return null;
-    const settings = await settingsFor(doc.uri);
-    const catalog = traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
+    const catalog = catalogOf(st);
     const offset = doc.offsetAt(params.position);
-    const hit = opAt(st.result.model, offset);
-    let md: string | undefined;
+    const model = st.result.model;
+    const fresh = st.version === doc.version;
+    let md = fresh ? ruleHoverAt(model, offset) : undefined;
+    // a chart key (not under hub.config, where keys are classes and traits): the chart's docs first
+    if (!md && fresh && st.result.kind === 'z2jh_values') {
+      const s = chartSettingAt(model, offset);
+      const chart = chartOf(st);
+      if (s && chart && !(s.path[0] === 'hub' && s.path[1] === 'config' && s.path.length > 2)) md = chartKeyHover(chart, s.path);
+    }
     let cls: string | undefined;
     let trait: string | undefined;
     let part: 'class' | 'trait' | undefined;
-    if (hit && st.version === doc.version) {
+    const hit = fresh ? opAt(model, offset) : undefined;
+    if (hit && (!md || hit.op.origin === 'chart')) {
+      // a chart value the chart turns into a trait (hub.cookieSecret → JupyterHub.cookie_secret): both hovers
       cls = hit.op.cls;
       trait = hit.op.trait;
       part = hit.part;
-    } else {
+    } else if (!md && st.result.kind === 'jupyterhub_config') {
       const line = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-      const d = dottedAt(line, params.position.character, st.result.model?.configNames ?? ['c']);
+      const d = dottedAt(line, params.position.character, model?.configNames ?? ['c']);
       if (d) ({ cls, trait, part } = d);
     }
-    if (cls && part === 'trait' && trait) md = traitHover(catalog, cls, trait);
-    else if (cls && part === 'class') md = classHover(catalog, cls);
+    const chartMd = md;
+    if (cls && part === 'trait' && trait) md = joinMd(traitHover(catalog, cls, trait), upstreamHelp(catalog, cls, trait));
+    else if (cls && part === 'class') md = joinMd(classHover(catalog, cls), upstreamHelp(catalog, cls));
+    if (chartMd && md !== chartMd) md = md ? `${chartMd}\n\n---\n\nThe chart sets \`${cls}.${trait}\`:\n\n${md}` : chartMd;
     return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
   });
 
@@ -209,13 +401,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (st?.result && st.result.kind === 'unknown') return null;
     if (!st?.result && !/jupyterhub_config[^/]*\.py$/.test(doc.uri)) return null;
     const settings = await settingsFor(doc.uri);
-    const catalog = traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
-    const before = doc.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
-    const items = completionsAt(catalog, before, st?.result?.model?.configNames ?? ['c']);
+    const catalog = st?.result ? catalogOf(st) : traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
+    let items: CompletionEntry[] | undefined;
+    if (st?.result?.kind === 'z2jh_values') {
+      items = yamlCompletions(catalog, chartOf(st), doc.getText(), params.position.line, params.position.character, st.result.model?.valuesRoots?.[0] ?? []);
+    } else {
+      const before = doc.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+      items = completionsAt(catalog, before, st?.result?.model?.configNames ?? ['c']);
+    }
     if (!items) return null;
+    const KIND = { class: CompletionItemKind.Class, trait: CompletionItemKind.Property, key: CompletionItemKind.Field, value: CompletionItemKind.Value } as const;
     return items.map((i) => ({
       label: i.label,
-      kind: i.kind === 'class' ? CompletionItemKind.Class : CompletionItemKind.Property,
+      kind: KIND[i.kind],
       detail: i.detail,
       documentation: i.documentation ? { kind: MarkupKind.Markdown, value: i.documentation } : undefined,
       tags: i.deprecated ? [1] : undefined,
@@ -248,8 +446,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (wantFixAll || (!only && params.context.diagnostics.some((d) => d.source === 'hubcfg'))) {
       const settings = await settingsFor(doc.uri);
+      if (!settings.enable) return actions;
+      const st = state.get(doc.uri);
       const text = doc.getText();
-      const fixed = await fixAll(text, URI.path(doc.uri), optionsFor(doc.uri, settings));
+      const opts = { ...optionsFor(doc.uri, settings), ...(st?.forcedKind ? { kind: st.forcedKind } : {}) };
+      const fixed = await withTraitOverlay(st?.overlay, () => fixAll(text, URI.path(doc.uri), opts));
       if (fixed.text !== text) {
         actions.push({ title: 'hubcfg: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.hubcfg`, edit: { changes: { [doc.uri]: [minimalEdit(doc, text, fixed.text)] } } });
       }
@@ -257,9 +458,86 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return actions;
   });
 
+  /** Lints one file that is not open (audit): from the text the client read, or from disk. */
+  async function auditOne(f: AuditParams['files'][number]): Promise<{ kind: FileKind; problems: number; errors: number }> {
+    const settings = await settingsFor(f.uri);
+    if (!settings.enable) return { kind: 'unknown', problems: 0, errors: 0 };
+    // an open document is analysed as the user types: count what it has
+    const live = documents.get(f.uri) && state.get(f.uri)?.result;
+    if (live) return { kind: live.kind, problems: live.kind === 'unknown' ? 0 : live.diagnostics.length, errors: live.kind === 'unknown' ? 0 : live.diagnostics.filter((d) => d.severity === 'error').length };
+    if (documents.get(f.uri)) return { kind: 'unknown', problems: 0, errors: 0 };
+    const p = URI.path(f.uri);
+    let text = f.text;
+    let skipReason: string | undefined;
+    if (f.size !== undefined && f.size > settings.maxFileSize * 4) {
+      text = '';
+      skipReason = `the file is larger than the limit of ${settings.maxFileSize} characters`;
+    } else if (text === undefined) {
+      if (!f.uri.startsWith('file:')) return { kind: 'unknown', problems: 0, errors: 0 };
+      text = await fs.promises.readFile(p, 'utf8');
+    }
+    const kind = forcedKind(f.uri, text, settings);
+    // a skipped file is only reported when its name says it is a config
+    const detected = kind ?? detectKind(p, text);
+    if (skipReason && detected === 'unknown' && !/(^|\/)jupyterhub_config[^/]*\.py$/.test(p)) return { kind: 'unknown', problems: 0, errors: 0 };
+    const opts = { ...optionsFor(f.uri, settings), ...(kind ? { kind } : {}), ...(skipReason ? { skipReason, kind: kind ?? (/\.ya?ml$/i.test(p) ? 'z2jh_values' : 'jupyterhub_config') } : {}) } as EngineOptions;
+    const intro = introspectionFor(settings, NO_REQUEST);
+    const result = await withTraitOverlay(intro.overlay, () => analyze(text!, p, opts));
+    if (result.kind === 'unknown') {
+      if (audited.delete(f.uri)) await connection.sendDiagnostics({ uri: f.uri, diagnostics: [] });
+      return { kind: 'unknown', problems: 0, errors: 0 };
+    }
+    if (documents.get(f.uri)) return { kind: result.kind, problems: 0, errors: 0 };
+    audited.add(f.uri);
+    await connection.sendDiagnostics({ uri: f.uri, diagnostics: result.diagnostics.map(toLsp) });
+    return { kind: result.kind, problems: result.diagnostics.length, errors: result.diagnostics.filter((d) => d.severity === 'error').length };
+  }
+
+  connection.onRequest('hubcfg/audit', async (params: AuditParams, token): Promise<AuditResult> => {
+    const out: AuditResult = { files: 0, configs: 0, problems: 0, errors: 0, cancelled: false };
+    for (const f of params?.files ?? []) {
+      if (token.isCancellationRequested) {
+        out.cancelled = true;
+        break;
+      }
+      out.files++;
+      try {
+        const r = await auditOne(f);
+        if (r.kind !== 'unknown') out.configs++;
+        out.problems += r.problems;
+        out.errors += r.errors;
+      } catch (e) {
+        connection.console.warn(`hubcfg: audit: cannot lint ${f.uri}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  });
+
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+function joinMd(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  return b ? `${a}\n\n${b}` : a;
+}
+
+/**
+ * Upstream help (Python docstring style, often reStructuredText) as Markdown: common indentation
+ * removed, paragraphs kept, literal blocks kept as code, roles such as :class:`x` shown as code.
+ */
+export function helpToMarkdown(help: string): string {
+  const lines = help.replace(/\r\n?/g, '\n').split('\n');
+  const rest = lines.slice(1).filter((l) => l.trim());
+  const indent = rest.length ? Math.min(...rest.map((l) => /^[ \t]*/.exec(l)![0].length)) : 0;
+  const body = [lines[0].trim(), ...lines.slice(1).map((l) => l.slice(Math.min(indent, /^[ \t]*/.exec(l)![0].length)))];
+  return body
+    .join('\n')
+    .replace(/:(?:class|meth|func|attr|mod|obj|data|exc|ref|py:\w+):`~?([^`]+)`/g, '`$1`')
+    .replace(/``([^`]+)``/g, '`$1`')
+    .replace(/^\.\. (versionadded|versionchanged|deprecated)::\s*(.*)$/gm, (_m, what: string, v: string) => `*${what === 'versionadded' ? 'Added' : what === 'versionchanged' ? 'Changed' : 'Deprecated'} in ${v.trim()}*`)
+    .trim();
 }
 
 /** "Disable RULE for this line": a `# hubcfg: disable-next-line=RULE` comment above it, indented like it. */

@@ -12,6 +12,12 @@ export interface Settings {
   trust: TrustLevel;
   rules: Record<string, Severity | 'off'>;
   maxFileSize: number;
+  /** z2jh chart version ("4.1", "3", "main"); empty: from a Chart.yaml beside the values file, else the latest */
+  chartVersion: string;
+  /** more files to check, as globs (relative to the workspace folder, or absolute): `.yaml`/`.yml` as z2jh values, others as jupyterhub_config.py */
+  extraGlobs: string[];
+  /** interpreter for reading the installed JupyterHub's docs: a path or command; empty: the Python extension's, else python3 on PATH; "off": never */
+  pythonInterpreter: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,16 +26,19 @@ export const DEFAULT_SETTINGS: Settings = {
   trust: 'untrusted-users',
   rules: {},
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  chartVersion: '',
+  extraGlobs: [],
+  pythonInterpreter: '',
 };
 
 /** The setting keys the server reads (without the `hubcfg.` prefix), for the manifest test. */
-export const SETTING_KEYS = ['enable', 'jupyterhubVersion', 'trust', 'rules', 'maxFileSize'] as const;
+export const SETTING_KEYS = ['enable', 'jupyterhubVersion', 'trust', 'rules', 'maxFileSize', 'chartVersion', 'extraGlobs', 'pythonInterpreter'] as const;
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** Validates what the client sent; unknown or ill-typed values fall back to defaults. */
 export function normaliseSettings(raw: unknown): Settings {
-  const s: Settings = { ...DEFAULT_SETTINGS, rules: {} };
+  const s: Settings = { ...DEFAULT_SETTINGS, rules: {}, extraGlobs: [] };
   if (!raw || typeof raw !== 'object') return s;
   const r = raw as Record<string, unknown>;
   if (typeof r.enable === 'boolean') s.enable = r.enable;
@@ -41,9 +50,70 @@ export function normaliseSettings(raw: unknown): Settings {
     }
   }
   if (typeof r.maxFileSize === 'number' && r.maxFileSize > 0) s.maxFileSize = r.maxFileSize;
+  if (typeof r.chartVersion === 'string' && r.chartVersion.trim() && r.chartVersion.trim() !== 'auto') s.chartVersion = r.chartVersion.trim();
+  if (Array.isArray(r.extraGlobs)) s.extraGlobs = r.extraGlobs.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim());
+  if (typeof r.pythonInterpreter === 'string') s.pythonInterpreter = r.pythonInterpreter.trim();
   return s;
 }
 
 export function engineOptions(s: Settings): EngineOptions {
-  return { jupyterhubVersion: s.jupyterhubVersion, trust: s.trust, rules: s.rules, maxFileSize: s.maxFileSize };
+  return { jupyterhubVersion: s.jupyterhubVersion, trust: s.trust, rules: s.rules, maxFileSize: s.maxFileSize, chartVersion: s.chartVersion || undefined };
+}
+
+/** A glob (`*`, `**`, `?`, `{a,b}`, `[abc]`) as a regular expression over `/`-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  const g = glob.replace(/\\/g, '/');
+  let inBrace = 0;
+  for (let i = 0; i < g.length; i++) {
+    const ch = g[i];
+    if (ch === '*') {
+      if (g[i + 1] === '*') {
+        const slashAfter = g[i + 2] === '/';
+        re += slashAfter ? '(?:.*/)?' : '.*';
+        i += slashAfter ? 2 : 1;
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else if (ch === '{') {
+      inBrace++;
+      re += '(?:';
+    } else if (ch === '}' && inBrace) {
+      inBrace--;
+      re += ')';
+    } else if (ch === ',' && inBrace) re += '|';
+    else if (ch === '[') {
+      const end = g.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += '[' + g.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        i = end;
+      }
+    } else re += ch.replace(/[.+^$()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether a file matches one of the extra globs: globs without `/` match the file name, absolute
+ * globs the whole path, others the path relative to a workspace folder.
+ */
+export function matchesExtraGlobs(filePath: string, globs: string[], roots: string[]): boolean {
+  if (!globs.length) return false;
+  const p = filePath.replace(/\\/g, '/');
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  for (const glob of globs) {
+    const g = glob.replace(/\\/g, '/').replace(/^\.\//, '');
+    const re = globToRegExp(g);
+    if (!g.includes('/')) {
+      if (re.test(base)) return true;
+    } else if (g.startsWith('/') || /^[A-Za-z]:\//.test(g)) {
+      if (re.test(p)) return true;
+    } else {
+      for (const r of roots) {
+        const root = r.replace(/\\/g, '/').replace(/\/$/, '') + '/';
+        if (p.startsWith(root) && re.test(p.slice(root.length))) return true;
+      }
+    }
+  }
+  return false;
 }
