@@ -65,6 +65,22 @@ test('completion offers classes after c. and traits after c.Class.', async () =>
   assert.match(t.detail, /byte size|ByteSpecification/);
 });
 
+test('hover on a scope shows what it grants; completion inside a scope string offers scopes, then filters', async () => {
+  const name = 'rbac/jupyterhub_config.py';
+  await open(name, 'c.JupyterHub.load_roles = [{"name": "helpers", "scopes": ["read:users", "admin:servers!group=x"], "groups": ["tas"]}]\n');
+  const h = await client.request('textDocument/hover', { textDocument: { uri: uri(name) }, position: { line: 0, character: 62 } });
+  assert.match(h.contents.value, /read:users/);
+  const wait = client.diagnosticsFor(uri(name), 2);
+  client.notify('textDocument/didChange', { textDocument: { uri: uri(name), version: 2 }, contentChanges: [{ text: 'c.JupyterHub.load_roles = [{"name": "helpers", "scopes": ["read:us"], "groups": ["tas"]}]\n' }] });
+  await wait;
+  const items = await client.request('textDocument/completion', { textDocument: { uri: uri(name) }, position: { line: 0, character: 66 } });
+  const labels = items.map((i: any) => i.label);
+  assert.ok(labels.includes('read:users') && labels.includes('read:users:name'), JSON.stringify(labels));
+  assert.ok(!labels.includes('admin:users'));
+  const it = items.find((i: any) => i.label === 'read:users');
+  assert.deepEqual(it.textEdit.range, { start: { line: 0, character: 59 }, end: { line: 0, character: 66 } });
+});
+
 test('code actions: quick fix from the diagnostic and source.fixAll with safe fixes only', async () => {
   const text = 'c.Authenticator.whitelist = {"a"}\nc.JupyterHub.admin_acess = True\n';
   const diags = await open('fix/jupyterhub_config.py', text);

@@ -27,6 +27,7 @@ import type { Severity } from '../rules/types';
 import type { FileKind } from '../model/types';
 import { findProjectConfig, withProjectConfig } from '../config/project';
 import type { EngineOptions } from '../engine';
+import { rbacHoverAt, scopeCompletionContext, scopeCompletions } from '../rbac/features';
 import { Introspector, describeState, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -367,6 +368,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const model = st.result.model;
     const fresh = st.version === doc.version;
     let md = fresh ? ruleHoverAt(model, offset) : undefined;
+    // a scope string or a role name: what it grants, expanded, for the judged JupyterHub version
+    if (!md && fresh && model) md = rbacHoverAt(model, catalog, st.result.jupyterhubVersion, offset)?.markdown;
+    if (md) return { contents: { kind: MarkupKind.Markdown, value: md } };
     // a chart key (not under hub.config, where keys are classes and traits): the chart's docs first
     if (!md && fresh && st.result.kind === 'z2jh_values') {
       const s = chartSettingAt(model, offset);
@@ -403,6 +407,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const settings = await settingsFor(doc.uri);
     const catalog = st?.result ? catalogOf(st) : traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
     let items: CompletionEntry[] | undefined;
+    // inside a scope string (load_roles, server_token_scopes, ...): scope names, then filters
+    const model = st?.result?.model;
+    if (model && st?.version === doc.version) {
+      const sc = scopeCompletionContext(model, catalog, doc.offsetAt(params.position));
+      if (sc) {
+        return scopeCompletions(st.result!.jupyterhubVersion, sc.prefix, sc.customScopes).map((c) => ({
+          label: c.label,
+          kind: c.kind === 'filter' ? CompletionItemKind.Operator : c.kind === 'metascope' ? CompletionItemKind.Constant : CompletionItemKind.EnumMember,
+          detail: c.detail,
+          documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+          textEdit: { range: { start: doc.positionAt(sc.contentStart + c.replaceFrom), end: params.position }, newText: c.insertText },
+          filterText: sc.prefix.slice(0, c.replaceFrom) + c.label,
+          sortText: c.label,
+        }));
+      }
+    }
     if (st?.result?.kind === 'z2jh_values') {
       items = yamlCompletions(catalog, chartOf(st), doc.getText(), params.position.line, params.position.character, st.result.model?.valuesRoots?.[0] ?? []);
     } else {
