@@ -137,3 +137,10 @@ test('deeply nested literals do not overflow', async () => {
   const m = await modelFromPython(text);
   assert.ok(m.ops.length >= 1);
 });
+
+test('escape sequences in strings are decoded; raw strings keep them', async () => {
+  const text = "c.A.a = 'x\\ny'\nc.A.b = r'x\\ny'\nc.A.c = '\\x41\\u00e9\\101\\\\'\nc.A.d = 'plain'\n";
+  const m = await modelFromPython(text);
+  const v = m.ops.map((o) => (o.value.kind === 'str' ? [o.value.value, o.value.plain] : null));
+  assert.deepEqual(v, [['x\ny', false], ['x\\ny', false], ['AéA\\', false], ['plain', true]]);
+});

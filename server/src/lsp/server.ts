@@ -27,6 +27,7 @@ import type { Severity } from '../rules/types';
 import type { FileKind } from '../model/types';
 import { findProjectConfig, withProjectConfig } from '../config/project';
 import type { EngineOptions } from '../engine';
+import { pythonParser } from '../parse/python';
 import { rbacHoverAt, scopeCompletionContext, scopeCompletions } from '../rbac/features';
 import { Introspector, describeState, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
 
@@ -148,6 +149,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (hasConfigurationPull) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'hubcfg' }).catch(() => undefined);
     }
+    // load the parser and the default catalogue now, so the first file opened does not wait for them
+    setImmediate(() => {
+      pythonParser().catch(() => undefined);
+      try {
+        traitCatalog();
+      } catch {
+        /* reported when a file is analysed */
+      }
+    });
     connection.console.info(`hubcfg: server started (node ${process.version}, ${trusted ? 'trusted workspace' : 'untrusted workspace: limited mode, no interpreter is run'})`);
   });
 

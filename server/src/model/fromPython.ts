@@ -447,8 +447,14 @@ class Walker {
       const c = kids[i];
       if (!c) continue;
       const ct = types[i];
-      if (ct === 'string_content') value += this.text(c);
-      else if (ct === 'escape_sequence') {
+      if (ct === 'string_content') {
+        // escape sequences are children of the content: decode them from its text
+        const t = this.text(c);
+        if (t.includes('\\')) {
+          plain = false;
+          value += prefix.includes('r') ? t : unescapeAll(t);
+        } else value += t;
+      } else if (ct === 'escape_sequence') {
         plain = false;
         const esc = this.text(c);
         value += prefix.includes('r') ? esc : unescapePy(esc);
@@ -480,7 +486,12 @@ function parsePyInt(t: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '', '\r\n': '' };
+
+/** Decodes every Python escape sequence of a (non-raw) string body. */
+function unescapeAll(body: string): string {
+  return body.replace(/\\(N\{[^}]*\}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r\n|[\s\S])/g, (m) => unescapePy(m));
+}
 
 function unescapePy(esc: string): string {
   const body = esc.slice(1);
