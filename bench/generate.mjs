@@ -287,3 +287,37 @@ export function generatedStylePython(r, commentLines) {
   );
   return lines.join('\n') + '\n';
 }
+
+/**
+ * A Zero to JupyterHub values file of about `targetLines` lines: chart keys, `hub.config` sections,
+ * profile lists, roles and `hub.extraConfig` Python snippets (about a third of the lines).
+ */
+export function realisticValues(r, targetLines) {
+  const lines = ['# z2jh values for the research platform', 'proxy:', '  https:', '    enabled: true', '    hosts: [hub.example.org]', '    letsencrypt:', '      contactEmail: ops@example.org', 'hub:', '  config:'];
+  const classes = ['JupyterHub', 'Authenticator', 'KubeSpawner', 'GitHubOAuthenticator'];
+  for (const cls of classes) {
+    lines.push(`    ${cls}:`);
+    for (let i = 0; i < 6; i++) {
+      const [c, t, v] = r.pick(SIMPLE);
+      if (c === cls || cls === 'KubeSpawner') lines.push(`      ${t}: ${JSON.stringify(typeof v === 'string' ? v : v)}`);
+    }
+  }
+  lines.push('  loadRoles:');
+  for (let i = 0; i < 5; i++) lines.push(`    role-${i}:`, `      scopes: ["read:users!group=g${i}", "read:servers!group=g${i}"]`, `      groups: [g${i}]`);
+  lines.push('  extraConfig:');
+  let snippet = 0;
+  const pyBudget = Math.floor(targetLines * 0.35);
+  let pyLines = 0;
+  while (pyLines < pyBudget) {
+    const py = realisticPython(r, Math.min(60, pyBudget - pyLines + 8)).split('\n').filter((l) => !/^(import |c = get_config)/.test(l));
+    lines.push(`    ${String(snippet++).padStart(2, '0')}-snippet: |`, ...py.map((l) => (l ? `      ${l}` : '')));
+    pyLines += py.length;
+  }
+  lines.push('singleuser:', '  image:', '    name: quay.io/jupyter/scipy-notebook', '    tag: "2024-05-27"', '  memory:', '    limit: 4G', '    guarantee: 1G', '  profileList:');
+  let p = 0;
+  while (lines.length < targetLines) {
+    lines.push(`    - display_name: "Profile ${p}"`, `      description: "${r.pick(['CPU only', 'with a GPU', 'large memory'])}"`, '      kubespawner_override:', `        cpu_limit: ${r.int(1, 8)}`, `        mem_limit: "${r.int(1, 32)}G"`, `        image: "quay.io/jupyter/scipy-notebook:2024-0${r.int(1, 9)}-01"`);
+    p++;
+  }
+  return lines.join('\n') + '\n';
+}

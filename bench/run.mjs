@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { makeRng, realisticPython, generatedStylePython } from './generate.mjs';
+import { makeRng, realisticPython, generatedStylePython, realisticValues } from './generate.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(ROOT, 'package.json'));
@@ -85,6 +85,9 @@ const CASES = [
   { name: 'config-10k', kind: 'python', fileName: 'jupyterhub_config.py', languageId: 'python', seed: 10000, generate: (r) => realisticPython(r, 10000), memory: true },
   // `jupyterhub --generate-config` output: the raw parse is tree-sitter-python's slow path
   { name: 'generated', kind: 'python', fileName: 'jupyterhub_config.py', languageId: 'python', seed: 2500, generate: (r) => generatedStylePython(r, 2500), trap: true },
+  // z2jh values with hub.extraConfig Python (about a third of the lines)
+  { name: 'values-1k', kind: 'yaml', fileName: 'values.yaml', languageId: 'yaml', seed: 1001, generate: (r) => realisticValues(r, 1000) },
+  { name: 'values-10k', kind: 'yaml', fileName: 'values.yaml', languageId: 'yaml', seed: 10001, generate: (r) => realisticValues(r, 10000) },
 ];
 
 /**
@@ -116,7 +119,19 @@ const FLOORS = {
       };
     },
   },
-  // yaml: { label: 'yaml (eemeli/yaml) parseDocument', async load() { const YAML = require('yaml'); return { bare(text) { ... } }; } },
+  yaml: {
+    label: 'yaml parseAllDocuments',
+    async load() {
+      const YAML = require('yaml');
+      return {
+        bare(text) {
+          const t0 = performance.now();
+          YAML.parseAllDocuments(text);
+          return performance.now() - t0;
+        },
+      };
+    },
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
