@@ -96,6 +96,31 @@ test('code actions: quick fix from the diagnostic and source.fixAll with safe fi
   assert.deepEqual(edit, { range: { start: { line: 0, character: 16 }, end: { line: 0, character: 25 } }, newText: 'allowed_users' });
 });
 
+test('the editor\'s "fix all" and the CLI\'s --fix produce identical text', async () => {
+  for (const example of ['examples/insecure/jupyterhub_config.py', 'examples/z2jh/insecure/config.yaml']) {
+    const src = path.join(ROOT, example);
+    const text = fs.readFileSync(src, 'utf8');
+    const name = `fixparity/${path.basename(path.dirname(src))}/${path.basename(src)}`;
+    await open(name, text);
+    const all = await client.request('textDocument/codeAction', { textDocument: { uri: uri(name) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } });
+    assert.equal(all.length, 1, example);
+    const e = all[0].edit.changes[uri(name)][0];
+    const lines = text.split('\n');
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const editor = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
+    const d = fs.mkdtempSync(path.join(require('os').tmpdir(), 'hubcfg-fix-'));
+    const copy = path.join(d, path.basename(src));
+    fs.writeFileSync(copy, text);
+    try {
+      execFileSync(process.execPath, [path.join(ROOT, 'bin', 'hubcfg.js'), 'check', '--fix', copy], { encoding: 'utf8' });
+    } catch {
+      /* exit 1: findings remain */
+    }
+    assert.notEqual(editor, text, `${example}: there are safe fixes`);
+    assert.equal(fs.readFileSync(copy, 'utf8'), editor, example);
+  }
+});
+
 test('a settings change re-judges open files (rule off, version)', async () => {
   const name = 'settings/jupyterhub_config.py';
   const diags = await open(name, 'c.JupyterHub.admin_acess = True\n');
