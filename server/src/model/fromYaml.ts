@@ -59,6 +59,8 @@ export function findValuesRoot(root: YNode | null | undefined, doc: Document): s
 }
 
 interface Ctx {
+  /** line starts of the whole file, built once for all extraConfig snippets */
+  lineIndex?: LineIndex;
   doc: Document;
   docIndex: number;
   budget: { nodes: number };
@@ -120,14 +122,14 @@ function flatten(v: Value, path: string[], keySpan: Span, pairSpan: Span, c: Ctx
  * Offset mapping for Python in a YAML scalar: exact for literal block scalars (| |- |+ |2) and for
  * single-line plain or quoted scalars without escapes; otherwise the caller falls back to the scalar.
  */
-export function scalarMapping(text: string, node: Scalar): { map: (o: number) => number; exact: boolean; fixable: boolean; value: string } {
+export function scalarMapping(text: string, node: Scalar, lineIndex?: LineIndex): { map: (o: number) => number; exact: boolean; fixable: boolean; value: string } {
   const value = String(node.value ?? '');
   const [start, end] = node.range ?? [0, 0, 0];
   const none = { map: () => -1, exact: false, fixable: false, value };
   if (node.type === Scalar.BLOCK_LITERAL) {
     const headerEnd = text.indexOf('\n', start);
     if (headerEnd < 0) return none;
-    const idx = new LineIndex(text);
+    const idx = lineIndex ?? new LineIndex(text);
     const firstLine = idx.positionAt(headerEnd + 1).line;
     const lines = value.split('\n');
     const tryIndent = (indent: number) => {
@@ -293,7 +295,8 @@ function findScalar(doc: Document, path: string[]): Scalar | undefined {
 
 function embedPython(node: Scalar | undefined, c: Ctx, parser: Awaited<ReturnType<typeof pythonParser>>): void {
   if (!node?.range) return;
-  const m = scalarMapping(c.text, node);
+  c.lineIndex ??= new LineIndex(c.text);
+  const m = scalarMapping(c.text, node, c.lineIndex);
   const scalarSpan = { start: node.range[0], end: node.range[1] };
   const region: EmbeddedRegion = { span: scalarSpan, exact: m.exact, fixable: m.fixable };
   c.model.embedded!.push(region);
