@@ -20,10 +20,10 @@ then does it all again on the same database ("restart"), and finally, when the c
 `Spawner.server_token_scopes` (4.0+), runs the step of `User.spawn` that makes the server's API
 token from it ("spawns"), for an ordinary user and for an admin. Restarting matters because some configs start once and fail on
 every later start (e.g. a role without "scopes" up to 3.0). Any exception means "the hub does not
-start". Each start runs in a forked child of a process that has only imported JupyterHub, as a
+start". Each case runs in a forked child of a process that has only imported JupyterHub, as a
 new hub process would, so module-level state (the scope table extended by custom scopes, the
-expansion caches) never leaks between cases or from a first start into its restart; the database
-is handed from the first start to the restart with SQLite's serialize/deserialize. For speed, the
+expansion caches) never leaks between cases; before the restart the child restores the scope
+table and empties the caches, and opens a new session on the same database. For speed, the
 fresh database of each case is a copy of one made by `init_db` (SQLite's backup API), entry-point
 lookups are cached, and the cases are shared among `--jobs` forked worker processes (default: up
 to 4).
@@ -37,6 +37,8 @@ the start-up steps above uses them.
 
 import argparse
 import asyncio
+import copy
+import gc
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -135,9 +137,9 @@ def main():
 
     template = {}
 
-    def database(data=None):
+    def database(conn=None):
         """A session factory on an in-memory SQLite: a copy of what init_db makes on an empty
-        database, or the serialized database of an earlier start."""
+        database, or (for a restart) the connection an earlier start used."""
         from sqlalchemy import create_engine
         from sqlalchemy.orm import sessionmaker
         from sqlalchemy.pool import StaticPool
@@ -152,11 +154,9 @@ def main():
             template["conn"] = getattr(raw, "driver_connection", None) or raw.connection
             template["kw"] = dict(base.session_factory.kw)
             template["keep"] = (raw, engine, base)
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        if data is None:
+        if conn is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
             template["conn"].backup(conn)
-        else:
-            conn.deserialize(data)
         engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
         orm.register_foreign_keys(engine)
         return sessionmaker(**{**template["kw"], "bind": engine}), conn
@@ -220,6 +220,24 @@ def main():
                 db.close()
         return ""
 
+    pristine_scopes = copy.deepcopy(scopes.scope_definitions)
+
+    def clear_caches():
+        """Empty the memoized expansion functions of jupyterhub.scopes (functools and _memoize caches)."""
+        for name in dir(scopes):
+            fn = getattr(scopes, name, None)
+            if hasattr(fn, "cache_clear"):
+                fn.cache_clear()
+            for cell in getattr(fn, "__closure__", None) or ():
+                try:
+                    obj = cell.cell_contents
+                except ValueError:
+                    continue
+                if type(obj).__name__ == "LRUCache":
+                    for attr in ("_cache", "cache", "_data"):
+                        if hasattr(getattr(obj, attr, None), "clear"):
+                            getattr(obj, attr).clear()
+
     def isolated(fn):
         """Runs fn in a forked child, as a new hub process would: module-level state (the scope
         table extended by custom scopes, expansion caches) never leaks from one start to the next."""
@@ -243,32 +261,39 @@ def main():
             raise SystemExit(f"harness error: {out[1]}")
         return out
 
-    def phase(path, data, spawn):
-        """One start of the hub (on a fresh database, or on `data` from the previous start)."""
-        factory, conn = database(data)
-        try:
-            asyncio.new_event_loop().run_until_complete(start(path, factory))
-        except BaseException as e:  # noqa: BLE001 - anything stops the hub
-            if isinstance(e, KeyboardInterrupt):
-                raise
-            return {"ok": False, "error": f"{type(e).__name__}: {e}"[:500]}
-        result = {"ok": True, "db": conn.serialize()}
-        if spawn:
-            result["spawn"] = spawn_token(path, factory)
-        return result
-
     def run(path):
-        first = isolated(lambda: phase(path, None, False))
-        if not first["ok"]:
-            return {"path": path, "starts": False, "phase": "first", "error": first["error"], "spawns": None, "spawnError": None}
-        again = isolated(lambda: phase(path, first["db"], True))
-        if not again["ok"]:
-            return {"path": path, "starts": False, "phase": "restart", "error": again["error"], "spawns": None, "spawnError": None}
-        spawn = again.get("spawn")
-        return {"path": path, "starts": True, "phase": None, "error": None, "spawns": None if spawn is None else spawn == "", "spawnError": spawn or None}
+        """Both starts of one case, in a forked child (see isolated)."""
+
+        def both():
+            factory, conn = database()
+            try:
+                asyncio.new_event_loop().run_until_complete(start(path, factory))
+            except BaseException as e:  # noqa: BLE001 - anything stops the hub
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+                return {"starts": False, "phase": "first", "error": f"{type(e).__name__}: {e}"[:500]}
+            # a new process for the restart would start with empty caches and the original scope table
+            scopes.scope_definitions.clear()
+            scopes.scope_definitions.update(pristine_scopes)
+            clear_caches()
+            factory, conn = database(conn)
+            try:
+                asyncio.new_event_loop().run_until_complete(start(path, factory))
+            except BaseException as e:  # noqa: BLE001
+                if isinstance(e, KeyboardInterrupt):
+                    raise
+                return {"starts": False, "phase": "restart", "error": f"{type(e).__name__}: {e}"[:500]}
+            spawn = spawn_token(path, factory)
+            return {"starts": True, "phase": None, "error": None, "spawns": None if spawn is None else spawn == "", "spawnError": spawn or None}
+
+        out = {"path": path, "spawns": None, "spawnError": None}
+        out.update(isolated(both))
+        return out
 
     def run_all(paths):
         database()  # the template database, made once before forking
+        gc.collect()
+        gc.freeze()  # keep the imported modules' pages shared with the forked children
         return [run(p) for p in paths]
 
     request = json.load(sys.stdin)
