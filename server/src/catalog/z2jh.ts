@@ -118,12 +118,27 @@ export function chartRenames(): ChartRename[] {
 }
 
 /** Removed paths per chart version (history.json): path → last version that had it. */
+let removedCache: Record<string, string> | undefined;
 export function chartRemoved(): Record<string, string> {
+  if (removedCache) return removedCache;
   const h = load<{ removed?: Record<string, unknown> | { path: string; last: string }[] }>('history.json');
   const r = h.removed;
-  if (!r) return {};
-  if (Array.isArray(r)) return Object.fromEntries(r.map((x) => [x.path, x.last]));
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : String((v as { last?: string }).last ?? '')]));
+  if (!r) return (removedCache = {});
+  if (Array.isArray(r)) return (removedCache = Object.fromEntries(r.map((x) => [x.path, x.last])));
+  return (removedCache = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : String((v as { last?: string }).last ?? '')])));
+}
+
+/** Paths that have keys below them with their own rename entries (`auth` for `auth.type`, ...). */
+let renamedParents: Set<string> | undefined;
+export function hasRenamedChildren(dotted: string): boolean {
+  if (!renamedParents) {
+    renamedParents = new Set();
+    for (const r of chartRenames()) {
+      const parts = r.from.split('.');
+      for (let i = 1; i < parts.length; i++) renamedParents.add(parts.slice(0, i).join('.'));
+    }
+  }
+  return renamedParents.has(dotted);
 }
 
 interface TraitMapEntry {
@@ -151,6 +166,21 @@ export function chartTraitMap(): Map<string, string[]> {
 }
 
 /** Schema lookup: the node for a key under a parent node, and whether the parent is closed. */
+const patternCache = new Map<string, RegExp | null>();
+/** A schema `patternProperties` key as a RegExp (compiled once; null when it is not valid). */
+function patternRegExp(source: string): RegExp | null {
+  let re = patternCache.get(source);
+  if (re === undefined) {
+    try {
+      re = new RegExp(source);
+    } catch {
+      re = null;
+    }
+    patternCache.set(source, re);
+  }
+  return re;
+}
+
 export function childSchema(parent: SchemaNode | undefined, key: string): { node?: SchemaNode; closed: boolean; open: boolean } {
   if (!parent) return { closed: false, open: true };
   const branches = [parent, parent.then].filter(Boolean) as SchemaNode[];
@@ -158,13 +188,7 @@ export function childSchema(parent: SchemaNode | undefined, key: string): { node
     if (b.p && key in b.p) return { node: b.p[key], closed: false, open: false };
   }
   for (const b of branches) {
-    for (const [re, n] of Object.entries(b.pp ?? {})) {
-      try {
-        if (new RegExp(re).test(key)) return { node: n, closed: false, open: false };
-      } catch {
-        /* bad pattern */
-      }
-    }
+    for (const [re, n] of Object.entries(b.pp ?? {})) if (patternRegExp(re)?.test(key)) return { node: n, closed: false, open: false };
   }
   const ap = parent.ap;
   if (ap === false) return { closed: true, open: false };

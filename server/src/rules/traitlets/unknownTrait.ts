@@ -5,6 +5,21 @@ import { renameEdits } from './util';
 /** Core classes where a trait set on the wrong class is usually meant. */
 const HOME_CLASSES = ['JupyterHub', 'Authenticator', 'LocalAuthenticator', 'PAMAuthenticator', 'Spawner', 'LocalProcessSpawner', 'ConfigurableHTTPProxy', 'Proxy', 'CryptKeeper', 'OAuthenticator', 'KubeSpawner', 'DockerSpawner'];
 
+/** Did-you-mean candidates per catalogue (pure: the same misspelling costs one search per catalogue). */
+const nearCache = new WeakMap<object, Map<string, ReturnType<typeof closest>>>();
+function nearTraits(catalog: object, cls: string, trait: string, traits: Map<string, unknown>): ReturnType<typeof closest> {
+  let m = nearCache.get(catalog);
+  if (!m) nearCache.set(catalog, (m = new Map()));
+  const key = `${cls}.${trait}`;
+  let r = m.get(key);
+  if (!r) {
+    r = closest(trait, traits.keys());
+    if (m.size > 5000) m.clear();
+    m.set(key, r);
+  }
+  return r;
+}
+
 export default defineRule({
   id: 'traitlets/unknown-trait',
   title: 'Unknown trait',
@@ -22,7 +37,7 @@ export default defineRule({
       const traits = ctx.traits.traitsOf(op.cls);
       if (traits.has(op.trait) || ctx.traits.removedTrait(op.cls, op.trait)) continue;
       const fixes: Fix[] = [];
-      const near = closest(op.trait, traits.keys());
+      const near = nearTraits(ctx.traits, op.cls, op.trait, traits);
       const close = near.map((n) => n.name);
       near.forEach((n, i) => {
         // the best candidate is a likely intent when nothing else is as close

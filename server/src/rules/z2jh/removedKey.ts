@@ -1,6 +1,6 @@
 import { defineRule, type Fix } from '../types';
 import { removedIn, renameFor } from './schemaWalk';
-import { chartRenames } from '../../catalog/z2jh';
+import { hasRenamedChildren } from '../../catalog/z2jh';
 import { compareVersions } from '../../catalog/traits';
 
 export default defineRule({
@@ -43,7 +43,7 @@ export default defineRule({
         continue;
       }
       // a retired block whose keys have their own rename entries is reported key by key
-      if (chartRenames().some((x) => x.from.startsWith(dotted + '.'))) continue;
+      if (hasRenamedChildren(dotted)) continue;
       const last = removedIn(ctx, s);
       if (last) ctx.report({ span: s.keySpan, message: `${dotted} was removed from the chart after ${last}: chart ${version} does not use it` });
     }

@@ -23,18 +23,35 @@ export function judgeSetting(ctx: RuleContext, s: ChartSetting): SchemaVerdict {
   return { kind: 'ok', node: cur };
 }
 
+const pathPatterns = new Map<string, RegExp>();
 function matchPath(pattern: string, path: string): boolean {
   if (!pattern.includes('*')) return pattern === path;
-  const re = new RegExp('^' + pattern.split('.').map((p) => (p === '*' ? '[^.]+' : p.replace(/[$^\\.*+?()[\]{}|]/g, '\\$&'))).join('\\.') + '$');
+  let re = pathPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('.').map((p) => (p === '*' ? '[^.]+' : p.replace(/[$^\\.*+?()[\]{}|]/g, '\\$&'))).join('\\.') + '$');
+    pathPatterns.set(pattern, re);
+  }
   return re.test(path);
 }
 
 /** A rename or retirement that applies to this setting's path at the judged chart version. */
+/** The renames whose path pattern matches a dotted path, in catalogue order (memoised per path). */
+const renamesByPath = new Map<string, ChartRename[]>();
+function renamesMatching(dotted: string): ChartRename[] {
+  let r = renamesByPath.get(dotted);
+  if (!r) {
+    r = chartRenames().filter((x) => matchPath(x.from, dotted));
+    if (renamesByPath.size > 20_000) renamesByPath.clear();
+    renamesByPath.set(dotted, r);
+  }
+  return r;
+}
+
 export function renameFor(ctx: RuleContext, s: ChartSetting): ChartRename | undefined {
   const dotted = s.path.join('.');
   const version = ctx.chart?.version ?? '0';
-  return chartRenames().find((r) => {
-    if (!matchPath(r.from, dotted) || (r.since && version !== 'main' && compareVersions(r.since, version) > 0)) return false;
+  return renamesMatching(dotted).find((r) => {
+    if (r.since && version !== 'main' && compareVersions(r.since, version) > 0) return false;
     // "hub.extraConfig" (a string) → "hub.extraConfig.<name>": a mapping there is already the new form
     const to = Array.isArray(r.to) ? r.to : r.to ? [r.to] : [];
     if (s.value.kind === 'dict' && to.some((t) => t.startsWith(r.from + '.'))) return false;

@@ -25,7 +25,7 @@ export default defineRule({
     // keys set in the file (any value: a literal is another rule's business), or the file handles the variable itself
     if (ctx.model.ops.some((o) => o.cls === 'CryptKeeper' && o.trait === 'keys') || loadsConfigDynamically(ctx)) return;
     const text = ctx.model.text;
-    if (stringLiterals(text).some((s) => text.slice(s.content.start, s.content.end) === 'JUPYTERHUB_CRYPT_KEY')) return;
+    if (text.includes('JUPYTERHUB_CRYPT_KEY') && stringLiterals(text).some((s) => text.slice(s.content.start, s.content.end) === 'JUPYTERHUB_CRYPT_KEY')) return;
     ctx.report({
       span: on.value.span,
       message: 'enable_auth_state needs encryption keys: set JUPYTERHUB_CRYPT_KEY (32 bytes, e.g. `openssl rand -hex 32`) in the hub\'s environment, or the hub will refuse to start',

@@ -8,6 +8,8 @@ import { advisoriesFor, describe, fixedVersion, type Advisory } from './advisori
  */
 const PIN = /(?<![\w.-])(jupyter[-_.]server[-_.]proxy|dockerspawner|jupyterhub)(\[[^\]\s"']*\])?[ \t]*(===|==|<=|=)[ \t]*(\d+(?:\.\d+){0,3})(?![\w.*+!-])/gi;
 
+const PIN_ANYWHERE = new RegExp(PIN.source, 'i');
+
 function canonical(name: string): Advisory['package'] {
   const n = name.toLowerCase().replace(/[-_.]+/g, '-');
   return n as Advisory['package'];
@@ -34,6 +36,8 @@ export default defineRule({
   },
   check(ctx) {
     const text = ctx.model.text;
+    // no pin anywhere in the file: no string literal holds one either
+    if (!PIN_ANYWHERE.test(text)) return;
     // DockerSpawner with allowed_images set is not open to GHSA-hfgr-h3vc-p6c2
     const imagesRestricted = ctx.model.ops.some((o) => o.trait === 'allowed_images' && /Spawner$/.test(o.cls) && o.op !== '-=' && !isEmptyLiteral(o.value));
     for (const lit of stringLiterals(text)) {
