@@ -145,7 +145,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     rules: opts.rules,
     filePath,
   });
-  const idx = new LineIndex(text);
+  const idx = LineIndex.of(text);
   result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
   return result;
 }

@@ -17,7 +17,7 @@ const DIRECTIVE = /#\s*hubcfg:\s*(disable-next-line|disable-file|disable)\s*=\s*
 
 /** Reads `# hubcfg: disable=…`, `disable-next-line=…` and `disable-file=…` comments. */
 export function parseDirectives(comments: Comment[], text: string): Directive[] {
-  const idx = new LineIndex(text);
+  const idx = LineIndex.of(text);
   const out: Directive[] = [];
   for (const c of comments) {
     const m = DIRECTIVE.exec(c.text);
@@ -55,7 +55,7 @@ function matches(pattern: string, rule: string): boolean {
  */
 export function applySuppressions(findings: Finding[], directives: Directive[], text: string, knownRules: Set<string>, reportUnused: boolean): Finding[] {
   if (!directives.length) return findings;
-  const idx = new LineIndex(text);
+  const idx = LineIndex.of(text);
   const used = new Set<string>();
   const key = (d: Directive, i: number) => `${d.comment.span.start}:${i}`;
   const kept = findings.filter((f) => {

@@ -10,6 +10,7 @@ export function detectChartVersion(valuesFile: string): { version: string; from:
   const dir = path.dirname(path.resolve(valuesFile));
   for (const name of ['Chart.yaml', 'requirements.yaml']) {
     const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

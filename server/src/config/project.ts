@@ -79,11 +79,8 @@ export function findProjectConfig(filePath: string, stopAt?: string): LoadedProj
   const stop = stopAt ? path.resolve(stopAt) : undefined;
   for (;;) {
     const candidate = path.join(dir, PROJECT_FILE);
-    try {
-      if (fs.statSync(candidate).isFile()) return loadProjectConfig(candidate);
-    } catch {
-      /* not here */
-    }
+    // no exception for a missing file: this runs on every analysis, for every directory up to the root
+    if (fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) return loadProjectConfig(candidate);
     if (dir === stop) return undefined;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;

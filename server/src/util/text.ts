@@ -17,6 +17,20 @@ export interface Range {
 /** Maps offsets to LSP positions (0-based line, UTF-16 character) and back. */
 export class LineIndex {
   private readonly starts: number[];
+  private static recent: LineIndex[] = [];
+
+  /**
+   * The index of a text, shared: the parser, the rules, suppressions and the diagnostics of one
+   * analysis all ask for the same file's index (the last few texts are kept).
+   */
+  static of(text: string): LineIndex {
+    const r = LineIndex.recent;
+    for (const x of r) if (x.text === text) return x;
+    const idx = new LineIndex(text);
+    r.unshift(idx);
+    if (r.length > 3) r.pop();
+    return idx;
+  }
 
   constructor(readonly text: string) {
     const starts = [0];

@@ -18,7 +18,7 @@ export default defineRule({
   check(ctx) {
     const r = rbac(ctx);
     if (!r) return;
-    const idx = new LineIndex(ctx.model.text);
+    const idx = LineIndex.of(ctx.model.text);
     const seen = new Map<string, RoleSpec[]>();
     for (const role of r.cfg.roles) {
       const name = roleName(role);

@@ -109,7 +109,7 @@ const testLinesCache = new WeakMap<object, { idx: LineIndex; lines: Set<number> 
 function testCommentLines(model: RuleContext['model']): { idx: LineIndex; lines: Set<number> } {
   let c = testLinesCache.get(model);
   if (!c) {
-    const idx = new LineIndex(model.text);
+    const idx = LineIndex.of(model.text);
     const lines = new Set<number>();
     for (const cm of model.comments) if (TEST_WORDS.test(cm.text) && !/hubcfg:/.test(cm.text)) lines.add(idx.positionAt(cm.span.start).line);
     c = { idx, lines };
