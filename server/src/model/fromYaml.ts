@@ -4,6 +4,7 @@ import { modelFromPythonSync } from './fromPython';
 import { pythonParser } from '../parse/python';
 import { LineIndex, type Span } from '../util/text';
 import { chartTraitMap } from '../catalog/z2jh';
+import { blockLiteralStarts, mapFromStarts, snippetModel } from './embeddedPython';
 
 /** Keys that mark a z2jh values mapping. */
 export const Z2JH_KEYS = ['hub', 'proxy', 'singleuser', 'prePuller', 'cull', 'scheduling', 'ingress', 'rbac', 'imagePullSecret', 'imagePullSecrets', 'custom', 'debug', 'global', 'fullnameOverride', 'nameOverride'];
@@ -127,63 +128,8 @@ export function scalarMapping(text: string, node: Scalar, lineIndex?: LineIndex)
   const [start, end] = node.range ?? [0, 0, 0];
   const none = { map: () => -1, exact: false, fixable: false, value };
   if (node.type === Scalar.BLOCK_LITERAL) {
-    const headerEnd = text.indexOf('\n', start);
-    if (headerEnd < 0) return none;
-    const idx = lineIndex ?? new LineIndex(text);
-    const firstLine = idx.positionAt(headerEnd + 1).line;
-    const lines = value.split('\n');
-    const tryIndent = (indent: number) => {
-      const starts: number[] = [];
-      for (let i = 0; i < lines.length; i++) {
-        const ln = firstLine + i;
-        // the empty string after the final line break stands for the end of the content
-        if (i === lines.length - 1 && lines[i] === '' && i > 0) {
-          starts.push(starts[i - 1] + lines[i - 1].length + 1);
-          continue;
-        }
-        if (ln >= idx.lineCount) {
-          if (lines[i] === '') { starts.push(end); continue; }
-          return undefined;
-        }
-        const ls = idx.lineStart(ln);
-        const src = text.slice(ls, idx.lineEnd(ln));
-        if (lines[i] === '') {
-          if (src.trim() !== '') return undefined;
-          starts.push(Math.min(ls + indent, idx.lineEnd(ln)));
-        } else {
-          if (src.slice(0, indent).trim() !== '' || src.slice(indent) !== lines[i]) return undefined;
-          starts.push(ls + indent);
-        }
-      }
-      return starts;
-    };
-    const firstNonEmpty = lines.find((l) => l !== '');
-    let starts: number[] | undefined;
-    if (firstNonEmpty !== undefined) {
-      const ln = firstLine + lines.indexOf(firstNonEmpty);
-      const src = ln < idx.lineCount ? text.slice(idx.lineStart(ln), idx.lineEnd(ln)) : '';
-      const guess = src.length - src.trimStart().length - (firstNonEmpty.length - firstNonEmpty.trimStart().length);
-      starts = tryIndent(guess);
-      for (let k = 0; !starts && k <= 40; k++) starts = tryIndent(k);
-    }
-    if (!starts) return none;
-    const lineOffsets: number[] = [];
-    let acc = 0;
-    for (const l of lines) {
-      lineOffsets.push(acc);
-      acc += l.length + 1;
-    }
-    const map = (o: number) => {
-      let lo = 0;
-      let hi = lineOffsets.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineOffsets[mid] <= o) lo = mid;
-        else hi = mid - 1;
-      }
-      return starts![lo] + (o - lineOffsets[lo]);
-    };
-    return { map, exact: true, fixable: true, value };
+    const starts = blockLiteralStarts(text, start, value, lineIndex ?? new LineIndex(text), end);
+    return starts ? { map: mapFromStarts(value, starts), exact: true, fixable: true, value } : none;
   }
   const src = text.slice(start, end);
   if (src.includes('\n')) return none;
@@ -218,24 +164,29 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
   const list = Array.isArray(docs) ? docs : [docs];
   const traitMap = chartTraitMap();
   collectComments(text, model);
-  list.forEach((doc, docIndex) => {
+  for (let docIndex = 0; docIndex < list.length; docIndex++) {
+    const doc = list[docIndex];
     for (const e of doc.errors) model.syntaxErrors.push({ span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
     const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc);
-    if (!rootPath) return;
+    if (!rootPath) continue;
     model.valuesRoots!.push(rootPath);
     const c: Ctx = { doc, docIndex, budget: { nodes: MAX_NODES }, model, text };
     let node: unknown = doc.contents;
     let keySpan: Span = span(node as YNode);
+    let found = true;
     for (const k of rootPath) {
-      if (!isMap(node)) return;
-      const p: unknown = (node as YAMLMap).items.find((x) => keyName(x.key) === k);
-      if (!isPair(p)) return;
+      const p: unknown = isMap(node) ? (node as YAMLMap).items.find((x) => keyName(x.key) === k) : undefined;
+      if (!isPair(p)) {
+        found = false;
+        break;
+      }
       keySpan = span(p.key as YNode);
       node = isAlias(p.value) ? p.value.resolve(doc) : p.value;
     }
+    if (!found) continue;
     const values = toValue(node, c);
     if (c.budget.nodes < 0) model.skipped = `the YAML expands to more than ${MAX_NODES} nodes (aliases?): not analysed`;
-    if (values.kind !== 'dict') return;
+    if (values.kind !== 'dict') continue;
     const settings: ChartSetting[] = [];
     for (const e of values.entries) if (e.key.kind === 'str') flatten(e.value, [e.key.value], e.key.span, e.span, c, settings);
     model.chart.push(...settings);
@@ -254,10 +205,10 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
       }
       if (dotted === 'hub.loadRoles' && s.value.kind === 'dict') model.ops.push(namedList(s, 'load_roles'));
       if (dotted === 'hub.services' && s.value.kind === 'dict') model.ops.push(namedList(s, 'services'));
-      if (p.length === 3 && p[0] === 'hub' && p[1] === 'extraConfig') embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
-      if (dotted === 'hub.extraConfig' && s.value.kind === 'str') embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
+      const snippet = (p.length === 3 && p[0] === 'hub' && p[1] === 'extraConfig') || (dotted === 'hub.extraConfig' && s.value.kind === 'str');
+      if (snippet) embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
     }
-  });
+  }
   model.ops.sort((a, b) => a.span.start - b.span.start);
   return model;
 }
@@ -295,12 +246,14 @@ function findScalar(doc: Document, path: string[]): Scalar | undefined {
 
 function embedPython(node: Scalar | undefined, c: Ctx, parser: Awaited<ReturnType<typeof pythonParser>>): void {
   if (!node?.range) return;
-  c.lineIndex ??= new LineIndex(c.text);
+  c.lineIndex ??= LineIndex.of(c.text);
   const m = scalarMapping(c.text, node, c.lineIndex);
   const scalarSpan = { start: node.range[0], end: node.range[1] };
   const region: EmbeddedRegion = { span: scalarSpan, exact: m.exact, fixable: m.fixable };
   c.model.embedded!.push(region);
-  const sub = modelFromPythonSync(parser, m.value, { kind: 'z2jh_values', mapOffset: m.map, fallbackSpan: scalarSpan });
+  // exact positions: the snippet's model is kept (in its own coordinates) and placed here, so an edit
+  // elsewhere in the file does not parse this Python again
+  const sub = m.exact ? snippetModel(parser, m.value, m.map) : modelFromPythonSync(parser, m.value, { kind: 'z2jh_values', mapOffset: m.map, fallbackSpan: scalarSpan });
   c.model.ops.push(...sub.ops);
   c.model.syntaxErrors.push(...sub.syntaxErrors);
   c.model.definedClasses.push(...sub.definedClasses);
