@@ -148,3 +148,27 @@ test('the snippet cache stays bounded', async () => {
   snippetModel(parser, 'c.Spawner.start_timeout = 99\n', (o) => o);
   assert.deepEqual(snippetCacheStats(), before);
 });
+
+test('mutated values files: no exception, and the same diagnostics with and without cached snippets', async () => {
+  const r = rng(42);
+  const files = fixtureTexts();
+  const inserts = ['\n', ' ', '  ', ':', '|', '"', "'", '#', '\t', 'x', 'é', '😀', '\\'];
+  for (let i = 0; i < 200; i++) {
+    let t = files[Math.floor(r() * files.length)];
+    for (let m = 0, n = 1 + Math.floor(r() * 4); m < n; m++) {
+      const p = Math.floor(r() * t.length);
+      const op = r();
+      if (op < 0.3) t = t.slice(0, p) + t.slice(p + 1 + Math.floor(r() * 5));
+      else if (op < 0.6) t = t.slice(0, p) + inserts[Math.floor(r() * inserts.length)] + t.slice(p);
+      else {
+        const ls = t.split('\n');
+        ls.splice(Math.floor(r() * ls.length), 0, ls[Math.floor(r() * ls.length)]);
+        t = ls.join('\n');
+      }
+    }
+    const warm = await analyze(t, '/srv/z2jh/values.yaml', { kind: 'z2jh_values' });
+    clearSnippetCache();
+    const cold = await analyze(t, '/srv/z2jh/values.yaml', { kind: 'z2jh_values' });
+    assert.deepEqual(warm.diagnostics, cold.diagnostics, t);
+  }
+});
