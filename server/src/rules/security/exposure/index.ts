@@ -20,6 +20,9 @@ import loginShell from './loginShell';
 import hubSecretInUserEnv from './hubSecretInUserEnv';
 import unrestrictedImages from './unrestrictedImages';
 import kernelTcpTransport from './kernelTcpTransport';
+import rootUserContainer from './rootUserContainer';
+import privilegedUserContainer from './privilegedUserContainer';
+import grantSudo from './grantSudo';
 
 /** Secrets in the file, transport, and isolation between users. */
 export const EXPOSURE_RULES: Rule[] = [
@@ -30,4 +33,6 @@ export const EXPOSURE_RULES: Rule[] = [
   // isolation between users
   noSubdomainIsolation, userConfigEnabled, tokenInUrl, websocketCookieAuth, cspFrameAncestors,
   cookieHostPrefixWithoutSubdomains, loginShell, hubSecretInUserEnv, unrestrictedImages, kernelTcpTransport,
+  // user containers (KubeSpawner, DockerSpawner)
+  rootUserContainer, privilegedUserContainer, grantSudo,
 ];
