@@ -4,6 +4,8 @@ import { liveOps, dictItems, dictsOf, spawnerClass } from './common';
 import { lastAssignment } from '../util';
 import { entriesOf, fieldValue, strOf } from '../../z2jh/security/common';
 
+export { CRITICAL_HOST_PATH, DANGEROUS_CAPS, DROPS_ROOT } from '../../z2jh/security/common';
+
 /**
  * KubeSpawner and DockerSpawner settings that shape user containers, as written in Python
  * (jupyterhub_config.py, hub.extraConfig) or under hub.config. The chart's own keys (singleuser.uid,
@@ -11,14 +13,6 @@ import { entriesOf, fieldValue, strOf } from '../../z2jh/security/common';
  * chart derives from its values (origin "chart") are left out here.
  */
 
-/** docker-stacks start scripts: they start as root and switch to NB_USER before the server starts */
-export const DROPS_ROOT = /(^|\/)(start-singleuser\.(sh|py)|start-notebook\.(sh|py)|start\.sh)$/;
-
-/** Capabilities that reach beyond the container. */
-export const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'PERFMON', 'SYS_BOOT', 'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'NET_RAW', 'SYSLOG']);
-
-/** Host paths that amount to root on the node. */
-export const CRITICAL_HOST_PATH = /^(\/|\/etc\/?|\/root\/?|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/var\/run\/containerd(\/.*)?|\/run\/containerd(\/.*)?|\/var\/run\/crio(\/.*)?|\/var\/lib\/kubelet\/?|\/var\/lib\/docker\/?|\/proc\/?|\/sys\/?|\/dev\/?|\/boot\/?)$/;
 
 /** Ops of a spawner family's trait written by the user (not derived by the chart), outside test blocks. */
 export function userOps(ctx: RuleContext, base: string, trait: string): TraitOp[] {

@@ -5,6 +5,16 @@ import type { Fix, RuleContext } from '../../types';
 import type { Span } from '../../../util/text';
 import { isEncryptedValue, isPlaceholder } from '../../security/util';
 
+/** docker-stacks start scripts: they start as root and switch to NB_USER before the server starts */
+export const DROPS_ROOT = /(^|\/)(start-singleuser\.(sh|py)|start-notebook\.(sh|py)|start\.sh)$/;
+
+/** Linux capabilities that reach beyond the container. */
+export const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'PERFMON', 'SYS_BOOT', 'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'NET_RAW', 'SYSLOG']);
+
+/** Host paths that amount to root on the node. */
+export const CRITICAL_HOST_PATH = /^(\/|\/etc\/?|\/root\/?|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/var\/run\/containerd(\/.*)?|\/run\/containerd(\/.*)?|\/var\/run\/crio(\/.*)?|\/var\/lib\/kubelet\/?|\/var\/lib\/docker\/?|\/proc\/?|\/sys\/?|\/dev\/?|\/boot\/?)$/;
+
+
 /** Helpers shared by the chart security rules (z2jh values). */
 
 const STABLE = 'https://z2jh.jupyter.org/en/stable';

@@ -1,8 +1,6 @@
 import { defineRule } from '../../types';
-import { DOCS, fieldValue, fragments, strOf, valuesDocs, volumesOf } from './common';
+import { CRITICAL_HOST_PATH, DOCS, fieldValue, fragments, strOf, valuesDocs, volumesOf } from './common';
 
-/** host paths that amount to root on the node */
-const CRITICAL = /^(\/|\/etc\/?|\/root\/?|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/var\/run\/containerd(\/.*)?|\/run\/containerd(\/.*)?|\/var\/run\/crio(\/.*)?|\/var\/lib\/kubelet\/?|\/var\/lib\/docker\/?|\/proc\/?|\/sys\/?|\/dev\/?|\/boot\/?)$/;
 
 export default defineRule({
   id: 'z2jh/host-path-volume',
@@ -25,7 +23,7 @@ export default defineRule({
           const hp = fieldValue(vol, 'hostPath');
           if (!hp) continue;
           const p = strOf(fieldValue(hp, 'path'));
-          const critical = !!p && CRITICAL.test(p.trim());
+          const critical = !!p && CRITICAL_HOST_PATH.test(p.trim());
           const name = strOf(fieldValue(vol, 'name')) ?? '?';
           ctx.report({
             span: (fieldValue(hp, 'path') ?? hp).span,

@@ -1,8 +1,7 @@
 import { defineRule, type Severity } from '../../types';
-import { DOCS, boolOf, containersOf, fieldValue, fragments, itemsOf, profileOverrides, strOf, valuesDocs, type Fragment } from './common';
+import { DANGEROUS_CAPS, DOCS, boolOf, containersOf, fieldValue, fragments, itemsOf, profileOverrides, strOf, valuesDocs, type Fragment } from './common';
 
 /** Capabilities that give a container power over the node or other containers. */
-const DANGEROUS = new Set(['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'PERFMON', 'SYS_BOOT', 'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'NET_RAW', 'SYSLOG']);
 
 export default defineRule({
   id: 'z2jh/privileged-container',
@@ -40,7 +39,7 @@ export default defineRule({
           const add = fieldValue(c.securityContext, 'capabilities', 'add');
           for (const cap of itemsOf(add)) {
             const name = strOf(cap)?.toUpperCase().replace(/^CAP_/, '');
-            if (!name || !DANGEROUS.has(name)) continue;
+            if (!name || !DANGEROUS_CAPS.has(name)) continue;
             const sev = sevFor(f, c.init) === 'error' ? 'warning' : 'information';
             ctx.report({ span: cap.span, severity: sev, message: `${f.where}: ${who} is given the capability ${name}, which reaches beyond the container (node network, mounts, other processes). Drop it unless it is indispensable` });
           }

@@ -1,8 +1,7 @@
 import { defineRule, type Severity } from '../../types';
-import { DOCS, containersOf, envVars, fieldValue, fragments, literalText, profileOverrides, strOf, valuesDocs } from './common';
+import { DOCS, DROPS_ROOT, containersOf, envVars, fieldValue, fragments, literalText, profileOverrides, strOf, valuesDocs } from './common';
 
 /** docker-stacks start scripts: they begin as root and switch to NB_USER before the server starts. */
-const DROPS_ROOT = /(^|\/)(start-singleuser\.(sh|py)|start-notebook\.(sh|py)|start\.sh)$/;
 
 export default defineRule({
   id: 'z2jh/root-user',
