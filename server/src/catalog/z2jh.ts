@@ -165,7 +165,6 @@ export function chartTraitMap(): Map<string, string[]> {
   return m;
 }
 
-/** Schema lookup: the node for a key under a parent node, and whether the parent is closed. */
 const patternCache = new Map<string, RegExp | null>();
 /** A schema `patternProperties` key as a RegExp (compiled once; null when it is not valid). */
 function patternRegExp(source: string): RegExp | null {
@@ -181,6 +180,7 @@ function patternRegExp(source: string): RegExp | null {
   return re;
 }
 
+/** Schema lookup: the node for a key under a parent node, and whether the parent is closed. */
 export function childSchema(parent: SchemaNode | undefined, key: string): { node?: SchemaNode; closed: boolean; open: boolean } {
   if (!parent) return { closed: false, open: true };
   const branches = [parent, parent.then].filter(Boolean) as SchemaNode[];
