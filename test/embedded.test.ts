@@ -124,9 +124,12 @@ test('editing around a snippet gives the same diagnostics as a fresh analysis', 
     const text = valuesFile(r);
     clearSnippetCache();
     await analyze(text, '/srv/z2jh/values.yaml');
+    const cached = snippetCacheStats();
+    assert.ok(cached.entries > 0, 'the snippets are kept');
     // the YAML above the snippets changes: every snippet moves, none is parsed again
     const edited = text.replace('# generated', '# generated\nproxy:\n  https:\n    enabled: true\n# héllo 😀');
     const warm = await analyze(edited, '/srv/z2jh/values.yaml');
+    assert.deepEqual(snippetCacheStats(), cached, 'no snippet was parsed again');
     clearSnippetCache();
     const cold = await analyze(edited, '/srv/z2jh/values.yaml');
     assert.deepEqual(warm.diagnostics, cold.diagnostics, edited);
