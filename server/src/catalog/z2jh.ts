@@ -14,8 +14,12 @@ export interface SchemaNode {
   def?: unknown;
   added?: string;
   doc?: string;
+  /** anyOf / oneOf alternatives */
   any?: SchemaNode[];
-  one?: SchemaNode[];
+  /** the alternatives of `any` came from a oneOf: exactly one must match */
+  one?: true;
+  /** required keys (never enforced on a single file: values are merged) */
+  req?: string[];
   then?: SchemaNode;
   fail?: boolean;
   dep?: unknown;

@@ -4,8 +4,10 @@ import type { SchemaNode } from '../../catalog/z2jh';
 
 function allowedTypes(n: SchemaNode): string[] | undefined {
   const own = n.t === undefined ? undefined : Array.isArray(n.t) ? n.t : [n.t];
-  const alts = [...(n.any ?? []), ...(n.one ?? [])];
+  const alts = n.any ?? [];
   if (!alts.length) return own;
+  // alternatives that only require keys (oneOf: data | stringData | binaryData) leave the node's own type
+  if (own && alts.every((a) => a.t === undefined && !a.any)) return own;
   const fromAlts = alts.flatMap((a) => (a.t === undefined ? ['*'] : Array.isArray(a.t) ? a.t : [a.t]));
   if (fromAlts.includes('*')) return undefined;
   return [...(own ?? []), ...fromAlts];
