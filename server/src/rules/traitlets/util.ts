@@ -1,5 +1,7 @@
-import type { TraitOp } from '../../model/types';
-import type { Edit } from '../types';
+import type { TraitOp, Value } from '../../model/types';
+import type { Edit, RuleContext } from '../types';
+import { authenticatorName, lastAssignment } from '../security/util';
+import { spawnerName } from '../security/exposure/common';
 
 /** Edits that rename `Class.trait` of an op to `newClass.newTrait` (either may stay the same). */
 export function renameEdits(op: TraitOp, newClass: string, newTrait: string): Edit[] {
@@ -17,4 +19,41 @@ export function label(op: TraitOp): string {
 export function hubDocsUrl(version: string, page: string): string {
   void version;
   return `https://jupyterhub.readthedocs.io/en/stable/${page}`;
+}
+
+/** The hub components whose class a config selects, by base class: the trait that selects it and its default. */
+const COMPONENTS = [
+  { base: 'Authenticator', trait: 'authenticator_class', default: 'PAMAuthenticator', chartDefault: 'DummyAuthenticator' },
+  { base: 'Spawner', trait: 'spawner_class', default: 'LocalProcessSpawner', chartDefault: 'KubeSpawner' },
+  { base: 'Proxy', trait: 'proxy_class', default: 'ConfigurableHTTPProxy', chartDefault: 'ConfigurableHTTPProxy' },
+] as const;
+
+/**
+ * The configured class that makes a setting on a base class section take effect although the base
+ * class lacks the trait. traitlets loads the config sections of every class in an instance's MRO and
+ * keeps the names the instance has, so `c.Authenticator.logout_redirect_url` reaches a configured
+ * GenericOAuthenticator, which has that trait. Returns the class name, `'unknown'` when the selected
+ * class is not a literal (nothing can be said), or undefined when the setting does not take effect.
+ */
+export function effectiveSubclass(ctx: RuleContext, op: TraitOp): string | undefined {
+  const comp = COMPONENTS.find((c) => ctx.traits.isSubclass(op.cls, c.base));
+  if (!comp) return undefined;
+  const candidates: string[] = [];
+  const sel = lastAssignment(ctx, 'JupyterHub', comp.trait);
+  if (sel) {
+    const name = comp.base === 'Authenticator' ? authenticatorName(sel.value) : comp.base === 'Spawner' ? spawnerName(sel.value) : classNameOf(sel.value);
+    if (!name) return 'unknown';
+    candidates.push(name);
+  } else if (ctx.model.kind === 'z2jh_values') {
+    candidates.push(comp.chartDefault);
+    // values are often split over several files: the one selecting the class may be another file,
+    // and the classes this file configures are the best evidence of which one it is
+    for (const o of ctx.model.ops) if (o.cls !== op.cls && !candidates.includes(o.cls) && ctx.traits.getClass(o.cls) && ctx.traits.isSubclass(o.cls, op.cls)) candidates.push(o.cls);
+  } else candidates.push(comp.default);
+  return candidates.find((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.isSubclass(c, op.cls) && ctx.traits.traitsOf(c).has(op.trait));
+}
+
+function classNameOf(v: Value): string | undefined {
+  const raw = v.kind === 'str' ? v.value : v.kind === 'name' ? v.name : undefined;
+  return raw ? raw.split('.').pop() : undefined;
 }

@@ -254,9 +254,14 @@ export function dictsOf(ops: TraitOp[]): { op: TraitOp; dict: Extract<Value, { k
 export function spawnerClass(ctx: RuleContext): string | undefined {
   const op = lastAssignment(ctx, 'JupyterHub', 'spawner_class');
   if (!op) return 'LocalProcessSpawner';
+  return spawnerName(op.value);
+}
+
+/** The class name a spawner_class value stands for (entry-point name, import string or class name). */
+export function spawnerName(v: Value): string | undefined {
   let raw: string | undefined;
-  if (op.value.kind === 'str') raw = op.value.value;
-  else if (op.value.kind === 'name') raw = op.value.name;
+  if (v.kind === 'str') raw = v.value;
+  else if (v.kind === 'name') raw = v.name;
   if (!raw) return undefined;
   const last = raw.split('.').pop()!;
   return SPAWNER_ENTRY_POINTS[raw.toLowerCase()] ?? SPAWNER_ENTRY_POINTS[last.toLowerCase()] ?? last;
