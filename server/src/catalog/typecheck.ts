@@ -54,6 +54,8 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
     return checkEnv(type, t, v, label);
   }
   if (!['str', 'int', 'float', 'bool', 'none', 'list', 'tuple', 'set', 'dict'].includes(v.kind)) return undefined;
+  // a template or sops placeholder in a values file stands for a value of any type
+  if (v.kind === 'str' && v.template) return undefined;
   if (LENIENT_TYPES.has(type)) return undefined;
   const allowNone = t?.allowNone ?? false;
   if (v.kind === 'none') {

@@ -1,3 +1,4 @@
+import { isTemplateText } from './placeholder';
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
@@ -84,7 +85,14 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
     if (typeof v === 'number') return Number.isInteger(v) && !/[.eE]/.test(node.source ?? String(v)) ? { kind: 'int', value: v, span: sp } : { kind: 'float', value: v, span: sp };
     if (typeof v === 'bigint') return { kind: 'int', value: Number(v), span: sp };
     const plain = node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.BLOCK_LITERAL;
-    return { kind: 'str', value: String(v), span: sp, plain };
+    const str = String(v);
+    if (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED && isTemplateText(str)) return { kind: 'str', value: str, span: sp, plain, template: true };
+    return { kind: 'str', value: str, span: sp, plain };
+  }
+  // an unquoted `{{ x }}` parses as a flow mapping in a flow mapping: it is a template placeholder
+  if ((isMap(node) || isSeq(node)) && node.flow && node.range) {
+    const src = c.text.slice(node.range[0], node.range[1]);
+    if (src.startsWith('{{') && isTemplateText(src)) return { kind: 'str', value: src, span: sp, plain: true, template: true };
   }
   if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toValue(i, c, depth + 1)), span: sp };
   if (isMap(node)) {
@@ -110,6 +118,27 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
     return { kind: 'dict', entries, span: sp };
   }
   return { kind: 'expr', nodeType: 'yaml', span: sp };
+}
+
+/** A line that holds only a Jinja statement (`{% if x %}`) or a Go template action (`{{- range . }}`). */
+const TEMPLATE_STATEMENT = /^[ \t]*(\{%[-+]?\s*[a-z]+\b.*%\}|\{\{-?\s*(if|else|end|range|with|define|block|template)\b.*\}\})[ \t]*$/;
+
+/**
+ * The template statement a YAML error stands on, if any: such a file is the source of a values file
+ * (cookiecutter, Ansible, helmfile), and its lines only make sense after rendering.
+ */
+function templateTag(text: string, docs: Document[]): { line: number; text: string } | undefined {
+  for (const d of docs) {
+    for (const e of d.errors) {
+      const at = Math.min(e.pos[0], text.length);
+      const start = text.lastIndexOf('\n', at - 1) + 1;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end).replace(/\r$/, '');
+      if (TEMPLATE_STATEMENT.test(line)) return { line: LineIndex.of(text).positionAt(start).line, text: line.trim().slice(0, 80) };
+    }
+  }
+  return undefined;
 }
 
 function flatten(v: Value, path: string[], keySpan: Span, pairSpan: Span, c: Ctx, out: ChartSetting[]): void {
@@ -162,6 +191,11 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
   };
   const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
+  const tag = templateTag(text, list);
+  if (tag) {
+    model.skipped = `this is a template, not a values file (line ${tag.line + 1}: ${tag.text}): render it, then lint the result`;
+    return model;
+  }
   const traitMap = chartTraitMap();
   collectComments(text, model);
   for (let docIndex = 0; docIndex < list.length; docIndex++) {

@@ -16,7 +16,7 @@ export default defineRule({
   check(ctx) {
     if (!ctx.chart) return;
     for (const s of ctx.model.chart) {
-      if (s.value.kind === 'none' || s.value.kind === 'dict' || s.value.kind === 'list') continue;
+      if (s.value.kind === 'none' || s.value.kind === 'dict' || s.value.kind === 'list' || (s.value.kind === 'str' && s.value.template)) continue;
       const v = judgeSetting(ctx, s);
       if (v.kind !== 'ok' || !v.node.enum) continue;
       const val = (s.value as { value?: unknown }).value;

@@ -70,7 +70,7 @@ export function removedIn(ctx: RuleContext, s: ChartSetting): string | undefined
 /** JSON-schema type names a value satisfies. */
 export function jsonTypes(v: Value): string[] {
   switch (v.kind) {
-    case 'str': return ['string'];
+    case 'str': return v.template ? [] : ['string'];
     case 'int': return ['integer', 'number'];
     case 'float': return ['number'];
     case 'bool': return ['boolean'];

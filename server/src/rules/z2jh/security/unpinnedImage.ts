@@ -52,9 +52,15 @@ export default defineRule({
           ctx.report({ span: name!.span, severity: 'information', message: `${path}.name is set without a tag here: unless another values file sets ${path}.tag, the chart's own tag for its default image is applied to ${nameStr}. Set the tag next to the name` });
         }
       }
+      // an anchored override repeated by aliases in several profiles is one place to fix: report it once
+      const seen = new Set<string>();
       const refCheck = (img: Value | undefined, where: string) => {
         const ref = strOf(img);
-        if (!img || !ref || isPlaceholder(ref)) return;
+        // `{value}`: KubeSpawner puts the user's input of an unlisted choice there (security/unrestricted-images)
+        if (!img || !ref || isPlaceholder(ref) || ref.includes('{value}')) return;
+        const at = `${img.span.start}:${img.span.end}`;
+        if (seen.has(at)) return;
+        seen.add(at);
         const { tag, digest } = splitRef(ref.trim());
         if (digest) return;
         if (tag === undefined) ctx.report({ span: img.span, message: `${where} uses the image ${ref} without a tag, which means latest: every push changes what runs, unreviewed. Pin a version or a digest` });

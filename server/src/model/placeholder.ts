@@ -1,0 +1,10 @@
+/**
+ * Whole values that a templating or secrets tool replaces before the chart or the hub reads them:
+ * `${VAR}` (envsubst, Terraform), `$(VAR)` (Kubernetes), `{{ x }}` (Helm, Jinja, gomplate),
+ * sops ciphertext `ENC[AES256_GCM,data:...,type:bool]` and ansible-vault blobs. The text says
+ * nothing about the type of the real value.
+ */
+export function isTemplateText(s: string): boolean {
+  const t = s.trim();
+  return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /^\{\{[\s\S]*\}\}$/.test(t) || /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
+}
