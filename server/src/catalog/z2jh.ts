@@ -71,6 +71,14 @@ function load<T>(file: string): T {
   return v as T;
 }
 
+/** Orders chart versions; "main" (the development head) is newer than every release. */
+export function compareChartVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === 'main') return 1;
+  if (b === 'main') return -1;
+  return compareVersions(a, b);
+}
+
 export function chartIndex(): ChartIndex {
   return load<ChartIndex>('index.json');
 }

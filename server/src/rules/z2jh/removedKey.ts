@@ -1,7 +1,7 @@
 import { defineRule, type Fix } from '../types';
 import { removedIn, renameFor } from './schemaWalk';
 import { hasRenamedChildren } from '../../catalog/z2jh';
-import { compareVersions } from '../../catalog/traits';
+import { compareChartVersions } from '../../catalog/z2jh';
 
 export default defineRule({
   id: 'z2jh/removed-key',
@@ -17,7 +17,7 @@ export default defineRule({
   check(ctx) {
     if (!ctx.chart) return;
     const version = ctx.chart.version;
-    const reached = (v?: string) => !!v && (version === 'main' || compareVersions(v, version) <= 0);
+    const reached = (v?: string) => !!v && compareChartVersions(v, version) <= 0;
     for (const s of ctx.model.chart) {
       const r = renameFor(ctx, s);
       const dotted = s.path.join('.');

@@ -1,6 +1,5 @@
 import type { ChartSetting, Value } from '../../model/types';
-import { childSchema, chartRemoved, chartRenames, type ChartRename, type SchemaNode } from '../../catalog/z2jh';
-import { compareVersions } from '../../catalog/traits';
+import { childSchema, chartRemoved, compareChartVersions, chartRenames, type ChartRename, type SchemaNode } from '../../catalog/z2jh';
 import type { RuleContext } from '../types';
 
 export type SchemaVerdict =
@@ -51,7 +50,7 @@ export function renameFor(ctx: RuleContext, s: ChartSetting): ChartRename | unde
   const dotted = s.path.join('.');
   const version = ctx.chart?.version ?? '0';
   return renamesMatching(dotted).find((r) => {
-    if (r.since && version !== 'main' && compareVersions(r.since, version) > 0) return false;
+    if (r.since && compareChartVersions(r.since, version) > 0) return false;
     // "hub.extraConfig" (a string) → "hub.extraConfig.<name>": a mapping there is already the new form
     const to = Array.isArray(r.to) ? r.to : r.to ? [r.to] : [];
     if (s.value.kind === 'dict' && to.some((t) => t.startsWith(r.from + '.'))) return false;
@@ -64,7 +63,7 @@ export function removedIn(ctx: RuleContext, s: ChartSetting): string | undefined
   const last = chartRemoved()[s.path.join('.')];
   if (!last) return undefined;
   const version = ctx.chart?.version ?? '0';
-  return version === 'main' || compareVersions(last, version) < 0 ? last : undefined;
+  return compareChartVersions(last, version) < 0 ? last : undefined;
 }
 
 /** JSON-schema type names a value satisfies. */

@@ -1,5 +1,5 @@
 import { defineRule } from '../../types';
-import { compareVersions } from '../../../catalog/traits';
+import { compareChartVersions } from '../../../catalog/z2jh';
 import { DOCS, boolOf, valuesDocs } from './common';
 
 export default defineRule({
@@ -18,7 +18,7 @@ export default defineRule({
   },
   check(ctx) {
     const v = ctx.chart?.version;
-    if (v && v !== 'main' && compareVersions(v, '3.0.0') < 0) return;
+    if (v && compareChartVersions(v, '3.0.0') < 0) return;
     for (const d of valuesDocs(ctx)) {
       const allow = d.get('singleuser.networkPolicy.egressAllowRules.cloudMetadataServer');
       if (!allow || boolOf(allow.value) !== true) continue;
