@@ -79,6 +79,11 @@ export function compareChartVersions(a: string, b: string): number {
   return compareVersions(a, b);
 }
 
+/** Charts before 1.0.0 shipped no values schema: Helm checked nothing and unknown keys were ignored. */
+export function chartValidatesValues(version: string): boolean {
+  return compareChartVersions(version, '1.0.0') >= 0;
+}
+
 export function chartIndex(): ChartIndex {
   return load<ChartIndex>('index.json');
 }

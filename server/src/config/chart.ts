@@ -25,7 +25,11 @@ export function detectChartVersion(valuesFile: string): { version: string; from:
         if (m) return { version: m[1], from: file };
       }
       // the z2jh chart itself
-      if (doc?.name === 'jupyterhub' && doc.version) return { version: String(doc.version), from: file };
+      if (doc?.name === 'jupyterhub' && doc.version) {
+        // in the chart's own repository the version is chartpress's placeholder: the development head
+        const v = String(doc.version);
+        return { version: /set\.by\.chartpress/.test(v) ? 'main' : v, from: file };
+      }
     } catch {
       /* not YAML we can read */
     }

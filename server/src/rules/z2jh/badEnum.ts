@@ -1,3 +1,4 @@
+import { chartValidatesValues } from '../../catalog/z2jh';
 import { defineRule, type Fix } from '../types';
 import { judgeSetting } from './schemaWalk';
 import { closest } from '../../util/text';
@@ -14,7 +15,8 @@ export default defineRule({
   fix: 'unsafe',
   example: { bad: 'hub:\n  db:\n    type: sqlite', good: 'hub:\n  db:\n    type: sqlite-pvc' },
   check(ctx) {
-    if (!ctx.chart) return;
+    // before 1.0.0 the chart had no schema: Helm let any value through to the templates
+    if (!ctx.chart || !chartValidatesValues(ctx.chart.version)) return;
     for (const s of ctx.model.chart) {
       if (s.value.kind === 'none' || s.value.kind === 'dict' || s.value.kind === 'list' || (s.value.kind === 'str' && s.value.template)) continue;
       const v = judgeSetting(ctx, s);

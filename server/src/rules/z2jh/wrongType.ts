@@ -1,3 +1,4 @@
+import { chartValidatesValues } from '../../catalog/z2jh';
 import { defineRule, type Fix } from '../types';
 import { judgeSetting, jsonTypes } from './schemaWalk';
 import type { SchemaNode } from '../../catalog/z2jh';
@@ -25,7 +26,8 @@ export default defineRule({
   fix: 'safe',
   example: { bad: 'hub:\n  allowNamedServers: "true"', good: 'hub:\n  allowNamedServers: true' },
   check(ctx) {
-    if (!ctx.chart) return;
+    // before 1.0.0 the chart had no schema: Helm let any value through to the templates
+    if (!ctx.chart || !chartValidatesValues(ctx.chart.version)) return;
     for (const s of ctx.model.chart) {
       if (s.value.kind === 'none') continue;
       const have = jsonTypes(s.value);
