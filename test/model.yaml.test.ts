@@ -15,6 +15,10 @@ test('z2jh values are recognised by name and content; other YAML is left alone',
   assert.equal(detectKind('.github/workflows/ci.yaml', 'on: push\njobs:\n  test: {}\n'), 'unknown');
   assert.equal(detectKind('docker-compose.yaml', 'services:\n  hub:\n    image: x\n'), 'unknown');
   assert.equal(detectKind('values.yaml', 'replicaCount: 1\nimage:\n  tag: x\n'), 'unknown');
+  // the chart's schema: its properties are named like values
+  const schema = '$schema: http://json-schema.org/draft-07/schema#\ntype: object\nproperties:\n  hub:\n    type: object\n    properties:\n      config: {}\n  singleuser:\n    type: object\n';
+  assert.equal(detectKind('jupyterhub/values.schema.yaml', schema), 'unknown');
+  assert.equal(detectKind('chart/schema.yaml', schema), 'unknown');
   // a file with another name needs more evidence
   assert.equal(detectKind('deploy/prod.yaml', 'hub:\n  config: {}\nsingleuser:\n  image: {}\n'), 'z2jh_values');
   // modelines force it either way

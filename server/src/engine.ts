@@ -77,6 +77,8 @@ export function detectKind(filePath: string, text: string): FileKind {
     if (k === 'jupyterhub_config' || k === 'jupyterhub-config' || k === 'python') return 'jupyterhub_config';
     if (k === 'none' || k === 'off') return 'unknown';
   }
+  // a JSON schema written in YAML (the chart's own values.schema.yaml) describes values, it holds none
+  if (YAML_NAME.test(base) && (/[._-]schema\.ya?ml$/i.test(base) || /^\$schema:/m.test(head))) return 'unknown';
   if (YAML_NAME.test(base)) return z2jhScore(text.slice(0, 400_000)) >= (Z2JH_NAME.test(filePath) ? 1 : 2) ? 'z2jh_values' : 'unknown';
   if (PY_CONFIG_NAME.test(filePath)) return 'jupyterhub_config';
   if (/\.py$/i.test(base) && PY_CONFIG_SNIFF.test(text.slice(0, 200_000))) return 'jupyterhub_config';
