@@ -1,7 +1,7 @@
 import { defineRule, type Fix } from '../types';
 import { closest } from '../../util/text';
 import { judgeSetting, removedIn, renameFor } from './schemaWalk';
-import { chartValidatesValues } from '../../catalog/z2jh';
+import { chartCatalog, chartIndex, chartValidatesValues, compareChartVersions, schemaAt } from '../../catalog/z2jh';
 
 export default defineRule({
   id: 'z2jh/unknown-key',
@@ -27,12 +27,27 @@ export default defineRule({
       const fixes: Fix[] = near.map((n, i) => ({ title: `Change to ${n.name}`, applicability: i === 0 && (near.length === 1 || near[1].distance > n.distance) ? 'unsafe' : 'suggestion', edits: [{ span: s.keySpan, newText: n.name }] }));
       const where = s.path.length > 1 ? s.path.slice(0, -1).join('.') : 'the top level';
       const checked = chartValidatesValues(ctx.chart.version);
+      const newer = newerChartWith(ctx.chart.version, s.path);
       ctx.report({
         span: s.keySpan,
-        message: `"${key}" is not a key of ${where} in chart ${ctx.chart.version}: ${checked ? 'Helm will refuse these values' : 'charts before 1.0.0 do not check their values, so it is silently ignored'}${near.length ? `. Did you mean ${near.map((n) => `"${n.name}"`).join(' or ')}?` : ''}`,
+        message: `"${key}" is not a key of ${where} in chart ${ctx.chart.version}: ${checked ? 'Helm will refuse these values' : 'charts before 1.0.0 do not check their values, so it is silently ignored'}${newer ? ` (it is a key of chart ${newer}: set the chart version if you deploy that one)` : ''}${near.length ? `. Did you mean ${near.map((n) => `"${n.name}"`).join(' or ')}?` : ''}`,
         fixes,
         severity: checked ? undefined : 'warning',
       });
     }
   },
 });
+
+/** The oldest catalogued chart version newer than `version` that has the key (a values file written for a newer chart). */
+function newerChartWith(version: string, p: string[]): string | undefined {
+  const newer = chartIndex()
+    .versions.filter((v) => v.file && compareChartVersions(v.chart, version) > 0)
+    .sort((a, b) => compareChartVersions(a.chart, b.chart));
+  for (const v of newer) {
+    const root = chartCatalog(v.file!).root;
+    // only a key the newer schema lists by name counts (not one an open mapping would accept)
+    const parent = schemaAt(root, p.slice(0, -1));
+    if (parent?.p?.[p[p.length - 1]] || parent?.then?.p?.[p[p.length - 1]]) return v.chart;
+  }
+  return undefined;
+}
