@@ -6,5 +6,8 @@
  */
 export function isTemplateText(s: string): boolean {
   const t = s.trim();
+  const c = t.charCodeAt(0);
+  // '$', '{', 'E': every other value is decided by one comparison
+  if (c !== 36 && c !== 123 && c !== 69) return false;
   return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /^\{\{[\s\S]*\}\}$/.test(t) || /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
 }
