@@ -10,7 +10,7 @@ export default defineRule({
   rationale:
     'The chart\'s own defaults select DummyAuthenticator (`hub.config.JupyterHub.authenticator_class: dummy`), which accepts any username with any password, so that a fresh install can be tried at once. It stays in effect until a values file selects another authenticator. Helm merges the chart defaults with every `-f` file, so a file that selects none is fine when another file of the same deployment does; the rule therefore says so only as information. When the file looks like a complete public deployment (it enables `proxy.https`, an ingress or an HTTPRoute) and still selects no authenticator, it is a warning: that hub lets anyone in.',
   howToFix:
-    'Select an authenticator with `hub.config.JupyterHub.authenticator_class` (`github`, `generic-oauth`, `azuread`, `ldapauthenticator`, ...) and an allow rule, in this file or in the file of the deployment that holds authentication. Configuring a class section such as `hub.config.GitHubOAuthenticator` is not enough: the class must also be selected. Test deployments are recognised by their file name (`values-test.yaml`, `ci/values.yaml`) and not reported, nor are secrets files (`secrets.yaml`, sops-encrypted files), which hold credentials rather than the choice of authenticator.',
+    'Select an authenticator with `hub.config.JupyterHub.authenticator_class` (`github`, `generic-oauth`, `azuread`, `ldapauthenticator`, ...) and an allow rule, in this file or in the file of the deployment that holds authentication. Configuring a class section such as `hub.config.GitHubOAuthenticator` is not enough: the class must also be selected. Test deployments are recognised by their file name (`values-test.yaml`, `ci/values.yaml`) and not reported, nor are secrets files (`secrets.yaml`, sops-encrypted files), which hold credentials rather than the choice of authenticator. Values nested under `binderhub.jupyterhub` are for the BinderHub chart, whose own defaults select the authenticator of its hub.',
   docs: [DOCS.authentication, DOCS.ref('hub.config')],
   example: {
     bad: 'hub:\n  config:\n    GitHubOAuthenticator:\n      allowed_organizations: [my-org]\nproxy:\n  https:\n    enabled: true\n    hosts: [hub.example.org]',
@@ -19,6 +19,8 @@ export default defineRule({
   check(ctx) {
     // test deployments, and secrets files (which never carry the authenticator choice)
     if (isTestFile(ctx) || isSecretsFile(ctx) || /^sops:[ \t]*$/m.test(ctx.model.text)) return;
+    // under binderhub.jupyterhub the BinderHub chart's own defaults select its authenticator (none: no login)
+    if (ctx.model.valuesRoots?.some((r) => r[0] === 'binderhub')) return;
     const docs = valuesDocs(ctx);
     const selected = opsFor(ctx, 'JupyterHub', 'authenticator_class');
     for (const d of docs) {
