@@ -9,5 +9,14 @@ export function isTemplateText(s: string): boolean {
   const c = t.charCodeAt(0);
   // '$', '{', 'E': every other value is decided by one comparison
   if (c !== 36 && c !== 123 && c !== 69) return false;
-  return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /^\{\{[\s\S]*\}\}$/.test(t) || /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
+  return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /^\{\{[\s\S]*\}\}$/.test(t) || isEncryptedValue(t);
+}
+
+/**
+ * Ciphertext of a secrets tool standing in for the value (sops `ENC[AES256_GCM,data:...]`,
+ * ansible-vault `$ANSIBLE_VAULT;...`): the real secret lives elsewhere, so it is no literal secret.
+ */
+export function isEncryptedValue(s: string): boolean {
+  const t = s.trim();
+  return /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
 }

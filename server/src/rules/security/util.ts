@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { TraitOp, Value } from '../../model/types';
 import type { Fix, RuleContext, Severity } from '../types';
 import { LineIndex, type Span } from '../../util/text';
+import { isEncryptedValue } from '../../model/placeholder';
 
 /** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
 export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
@@ -179,11 +180,4 @@ export function isOAuthenticator(ctx: RuleContext, cls: string): boolean {
   return ctx.traits.isSubclass(cls, 'OAuthenticator') || /OAuthenticator$/.test(cls);
 }
 
-/**
- * Ciphertext of a secrets tool standing in for the value (sops `ENC[AES256_GCM,data:...]`,
- * ansible-vault `$ANSIBLE_VAULT;...`): the real secret lives elsewhere, so it is no literal secret.
- */
-export function isEncryptedValue(s: string): boolean {
-  const t = s.trim();
-  return /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
-}
+export { isEncryptedValue };
