@@ -1,3 +1,4 @@
+import { effectiveSubclass } from './util';
 import { defineRule, type Fix } from '../types';
 import { checkValue } from '../../catalog/typecheck';
 import type { Value } from '../../model/types';
@@ -16,7 +17,9 @@ export default defineRule({
     for (const op of ctx.model.ops) {
       // chart values are reshaped by the chart before they reach the trait (the chart schema checks them)
       if (op.origin === 'chart') continue;
-      const t = ctx.traits.getTrait(op.cls, op.trait);
+      // a base class section that reaches the configured subclass (c.Authenticator.x for an OAuthenticator)
+      const sub = ctx.traits.traitsOf(op.cls).has(op.trait) ? undefined : effectiveSubclass(ctx, op);
+      const t = ctx.traits.getTrait(sub && sub !== 'unknown' ? sub : op.cls, op.trait);
       if (!t) continue;
       const label = `${op.cls}.${op.trait}`;
       let value: Value | undefined;
