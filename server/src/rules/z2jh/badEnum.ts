@@ -1,6 +1,6 @@
 import { chartValidatesValues } from '../../catalog/z2jh';
 import { defineRule, type Fix } from '../types';
-import { judgeSetting } from './schemaWalk';
+import { renameFor, judgeSetting } from './schemaWalk';
 import { closest } from '../../util/text';
 
 export default defineRule({
@@ -19,6 +19,8 @@ export default defineRule({
     if (!ctx.chart || !chartValidatesValues(ctx.chart.version)) return;
     for (const s of ctx.model.chart) {
       if (s.value.kind === 'none' || s.value.kind === 'dict' || s.value.kind === 'list' || (s.value.kind === 'str' && s.value.template)) continue;
+      // a renamed or retired key (the old string form of hub.extraConfig) is z2jh/removed-key's to report
+      if (renameFor(ctx, s)) continue;
       const v = judgeSetting(ctx, s);
       if (v.kind !== 'ok' || !v.node.enum) continue;
       const val = (s.value as { value?: unknown }).value;

@@ -1,6 +1,6 @@
 import { chartValidatesValues } from '../../catalog/z2jh';
 import { defineRule, type Fix } from '../types';
-import { judgeSetting, jsonTypes } from './schemaWalk';
+import { renameFor, judgeSetting, jsonTypes } from './schemaWalk';
 import type { SchemaNode } from '../../catalog/z2jh';
 
 function allowedTypes(n: SchemaNode): string[] | undefined {
@@ -32,6 +32,8 @@ export default defineRule({
       if (s.value.kind === 'none') continue;
       const have = jsonTypes(s.value);
       if (!have.length) continue;
+      // a renamed or retired key (the old string form of hub.extraConfig) is z2jh/removed-key's to report
+      if (renameFor(ctx, s)) continue;
       const v = judgeSetting(ctx, s);
       if (v.kind !== 'ok') continue;
       const want = allowedTypes(v.node);
