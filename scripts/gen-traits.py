@@ -365,6 +365,7 @@ class ModuleInfo:
         self.path = path
         self.is_pkg = is_pkg
         self.imports = {}       # local name -> fully qualified dotted target
+        self.star_imports = []  # modules of `from X import *`
         self.consts = {}        # module-level NAME = literal
         self.classes = OrderedDict()
         self._scan(tree)
@@ -393,6 +394,8 @@ class ModuleInfo:
                 mod = self._resolve_relative(stmt.module, stmt.level)
                 for a in stmt.names:
                     if a.name == "*":
+                        # `from .oauth2 import *` in a package __init__: names resolve through it
+                        self.star_imports.append(mod)
                         continue
                     self.imports[a.asname or a.name] = mod + "." + a.name
             elif isinstance(stmt, ast.Assign):
@@ -614,6 +617,12 @@ class Package:
         if head in mod.imports:
             target = mod.imports[head] + ("." + tail if tail else "")
         else:
+            # a name a star import brings in (first scanned module that defines or imports it)
+            for star in mod.star_imports:
+                if star in self.modules:
+                    r = self.resolve(star, name, _seen)
+                    if r[0] == "local":
+                        return r
             return ("ext", name)
         return self.resolve_qualified(target, _seen)
 
