@@ -25,7 +25,7 @@ export default defineRule({
   title: 'Unknown trait',
   severity: 'warning',
   rationale:
-    'traitlets does not reject a setting for a trait a class does not have: it logs a warning at start-up (only if the class is used) and goes on. A misspelt trait therefore silently does nothing: the hub runs with the default you meant to change. A section of a base class is read by every class that inherits from it, so `c.Authenticator.logout_redirect_url` is not reported when the configured authenticator is an OAuthenticator, which has that trait (in a values file that does not select the authenticator, the classes it configures count as the selection).',
+    'traitlets does not reject a setting for a trait a class does not have: it logs a warning at start-up (only if the class is used) and goes on. A misspelt trait therefore silently does nothing: the hub runs with the default you meant to change. A section of a base class is read by every class that inherits from it, so `c.Authenticator.logout_redirect_url` is not reported when the configured authenticator is an OAuthenticator, which has that trait (in a values file that does not select the authenticator, the classes it configures count as the selection). When the selected class is one hubcfg does not know (a plugin or your own class), a setting on its base class is not reported either: that class may have the trait.',
   howToFix: 'Use the trait name the class really has (the quick fix offers the closest names), or move the setting to the class that owns the trait.',
   docs: [{ title: 'JupyterHub configuration reference', url: 'https://jupyterhub.readthedocs.io/en/stable/reference/api/app.html' }],
   fix: 'unsafe',

@@ -33,7 +33,8 @@ const COMPONENTS = [
  * class lacks the trait. traitlets loads the config sections of every class in an instance's MRO and
  * keeps the names the instance has, so `c.Authenticator.logout_redirect_url` reaches a configured
  * GenericOAuthenticator, which has that trait. Returns the class name, `'unknown'` when the selected
- * class is not a literal (nothing can be said), or undefined when the setting does not take effect.
+ * class is not a literal or not in the catalogue (nothing can be said), or undefined when the setting
+ * does not take effect.
  */
 export function effectiveSubclass(ctx: RuleContext, op: TraitOp): string | undefined {
   const comp = COMPONENTS.find((c) => ctx.traits.isSubclass(op.cls, c.base));
@@ -42,13 +43,19 @@ export function effectiveSubclass(ctx: RuleContext, op: TraitOp): string | undef
   const sel = lastAssignment(ctx, 'JupyterHub', comp.trait);
   if (sel) {
     const name = comp.base === 'Authenticator' ? authenticatorName(sel.value) : comp.base === 'Spawner' ? spawnerName(sel.value) : classNameOf(sel.value);
-    if (!name) return 'unknown';
+    // a plugin or own class the catalogue does not know may have the trait: nothing can be said
+    if (!name || !ctx.traits.getClass(name)) return 'unknown';
     candidates.push(name);
   } else if (ctx.model.kind === 'z2jh_values') {
     candidates.push(comp.chartDefault);
     // values are often split over several files: the one selecting the class may be another file,
     // and the classes this file configures are the best evidence of which one it is
-    for (const o of ctx.model.ops) if (o.cls !== op.cls && !candidates.includes(o.cls) && ctx.traits.getClass(o.cls) && ctx.traits.isSubclass(o.cls, op.cls)) candidates.push(o.cls);
+    for (const o of ctx.model.ops) {
+      if (o.cls === op.cls || candidates.includes(o.cls)) continue;
+      if (ctx.traits.getClass(o.cls)) {
+        if (ctx.traits.isSubclass(o.cls, op.cls)) candidates.push(o.cls);
+      } else if (o.cls.endsWith(comp.base)) return 'unknown'; // a section of an unknown (plugin) authenticator / spawner
+    }
   } else candidates.push(comp.default);
   return candidates.find((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.isSubclass(c, op.cls) && ctx.traits.traitsOf(c).has(op.trait));
 }
