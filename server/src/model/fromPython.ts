@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex, type Span } from '../util/text';
 import type { ConfigModel, DictEntry, OpKind, SyntaxProblem, TraitOp, Value } from './types';
 import { lexPython, parsePython, pythonParser, type PythonParser } from '../parse/python';
+import { templateSkipReason, templateStatementAt } from './placeholder';
 
 const MAX_VALUE_DEPTH = 100;
 const MAX_BLOCK_DEPTH = 200;
@@ -49,6 +50,15 @@ export function modelFromPythonSync(parser: PythonParser, text: string, opts: Py
   }
   try {
     const walker = new Walker(model, idx, map, opts.fallbackSpan);
+    walker.collectErrors(tree.rootNode);
+    // a Jinja / Salt template of a config (`{% if %}` lines): only its rendered output is Python
+    const first = model.syntaxErrors[0];
+    const tag = first && !opts.mapOffset ? templateStatementAt(text, first.span.start) : undefined;
+    if (tag) {
+      model.skipped = templateSkipReason(tag);
+      model.syntaxErrors = [];
+      return model;
+    }
     walker.queries(parser, tree);
     walker.module(tree);
   } finally {
@@ -113,7 +123,6 @@ class Walker {
 
   module(tree: Tree): void {
     const root = tree.rootNode;
-    this.collectErrors(root);
     let importEnd = 0;
     let seenCode = false;
     for (const stmt of root.namedChildren) {
@@ -362,6 +371,9 @@ class Walker {
       case 'list':
       case 'tuple':
       case 'set': {
+        // `{{ x }}`: a set holding a set fails at run time (sets are unhashable), so it is a template
+        // placeholder of a file that is rendered before Python reads it
+        if (type === 'set' && node.namedChildCount === 1 && node.firstNamedChild?.type === 'set') return { kind: 'expr', nodeType: 'template', span };
         const items: Value[] = [];
         for (const c of node.namedChildren) {
           if (!c) continue;
@@ -430,7 +442,11 @@ class Walker {
     const m = /^([A-Za-z]*)('''|"""|'|")/.exec(lit);
     if (m && !/[fFtTbB]/.test(m[1]) && lit.length >= m[0].length + m[2].length && lit.endsWith(m[2])) {
       const body = lit.slice(m[0].length, lit.length - m[2].length);
-      if (!body.includes('\\') && (m[2].length === 3 || !body.includes(m[2]))) return { kind: 'str', value: body, span, plain: true };
+      if (!body.includes('\\') && (m[2].length === 3 || !body.includes(m[2]))) {
+        // '{{ x }}': a Jinja placeholder of a config rendered before Python reads it (any value)
+        if (body.startsWith('{{') && /^\{\{[^{}]*\}\}$/.test(body)) return { kind: 'str', value: body, span, plain: true, template: true };
+        return { kind: 'str', value: body, span, plain: true };
+      }
     }
     // read each child's type once: every read is a call into wasm
     const kids = node.children;

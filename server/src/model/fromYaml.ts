@@ -1,4 +1,4 @@
-import { isTemplateText } from './placeholder';
+import { isTemplateText, templateSkipReason, templateStatementAt } from './placeholder';
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
@@ -120,22 +120,12 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
   return { kind: 'expr', nodeType: 'yaml', span: sp };
 }
 
-/** A line that holds only a Jinja statement (`{% if x %}`) or a Go template action (`{{- range . }}`). */
-const TEMPLATE_STATEMENT = /^[ \t]*(\{%[-+]?\s*[a-z]+\b.*%\}|\{\{-?\s*(if|else|end|range|with|define|block|template)\b.*\}\})[ \t]*$/;
-
-/**
- * The template statement a YAML error stands on, if any: such a file is the source of a values file
- * (cookiecutter, Ansible, helmfile), and its lines only make sense after rendering.
- */
+/** The template statement a YAML error stands on, if any. */
 function templateTag(text: string, docs: Document[]): { line: number; text: string } | undefined {
   for (const d of docs) {
     for (const e of d.errors) {
-      const at = Math.min(e.pos[0], text.length);
-      const start = text.lastIndexOf('\n', at - 1) + 1;
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      const line = text.slice(start, end).replace(/\r$/, '');
-      if (TEMPLATE_STATEMENT.test(line)) return { line: LineIndex.of(text).positionAt(start).line, text: line.trim().slice(0, 80) };
+      const tag = templateStatementAt(text, e.pos[0]);
+      if (tag) return tag;
     }
   }
   return undefined;
@@ -193,7 +183,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
   const list = Array.isArray(docs) ? docs : [docs];
   const tag = templateTag(text, list);
   if (tag) {
-    model.skipped = `this is a template, not a values file (line ${tag.line + 1}: ${tag.text}): render it, then lint the result`;
+    model.skipped = templateSkipReason(tag);
     return model;
   }
   const traitMap = chartTraitMap();

@@ -20,3 +20,27 @@ export function isEncryptedValue(s: string): boolean {
   const t = s.trim();
   return /^ENC\[[A-Z0-9_]+,data:/.test(t) || /^\$ANSIBLE_VAULT;/.test(t);
 }
+
+/** A line that holds only a Jinja statement (`{% if x %}`) or a Go template action (`{{- range . }}`). */
+const TEMPLATE_STATEMENT = /^[ \t]*(\{%[-+]?\s*[a-z]+\b.*%\}|\{\{-?\s*(if|else|end|range|with|define|block|template)\b.*\}\})[ \t]*\r?$/;
+
+/**
+ * The template statement line that a syntax error at `offset` stands on, if any: a file with such
+ * lines is the source of a config (cookiecutter, Ansible, Salt, helmfile), and only its rendered
+ * output is a config. Returns the 0-based line and its text.
+ */
+export function templateStatementAt(text: string, offset: number): { line: number; text: string } | undefined {
+  const at = Math.max(0, Math.min(offset, text.length));
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  let end = text.indexOf('\n', at);
+  if (end < 0) end = text.length;
+  const line = text.slice(start, end);
+  if (!TEMPLATE_STATEMENT.test(line)) return undefined;
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) n++;
+  return { line: n, text: line.trim().slice(0, 80) };
+}
+
+export function templateSkipReason(tag: { line: number; text: string }): string {
+  return `this is a template, not a config (line ${tag.line + 1}: ${tag.text}): render it, then lint the result`;
+}

@@ -2,7 +2,7 @@ import type { Span } from '../util/text';
 
 /** A Python value as the config file spells it: a literal where it is one, otherwise marked. */
 export type Value =
-  | { kind: 'str'; value: string; span: Span; /** the literal spells its content plainly (no escapes, not implicit concatenation) */ plain: boolean; /** YAML: the whole value is a template or sops placeholder (`${VAR}`, `{{ x }}`, `ENC[...]`) standing for a value of any type */ template?: true }
+  | { kind: 'str'; value: string; span: Span; /** the literal spells its content plainly (no escapes, not implicit concatenation) */ plain: boolean; /** the whole value is a placeholder of a template or secrets tool (YAML: `${VAR}`, `{{ x }}`, `ENC[...]`; Python: '{{ x }}') standing for a value of any type */ template?: true }
   | { kind: 'int' | 'float'; value: number; span: Span }
   | { kind: 'bool'; value: boolean; span: Span }
   | { kind: 'none'; span: Span }
