@@ -30,6 +30,14 @@ function span(n: { range?: [number, number, number] | null } | null | undefined,
   return { start: n.range[0], end: n.range[1] };
 }
 
+/** A block collection's range runs on to the next line (and over comments after it): end it at its last character. */
+function blockSpan(node: { flow?: boolean }, sp: Span, text: string): Span {
+  if (node.flow) return sp;
+  let end = sp.end;
+  while (end > sp.start && /\s/.test(text[end - 1])) end--;
+  return end === sp.end ? sp : { start: sp.start, end };
+}
+
 /** Finds where the chart values start: the document root or under a wrapper key (jupyterhub:, basehub.jupyterhub:, ...). */
 export function findValuesRoot(root: YNode | null | undefined, doc: Document): string[] | undefined {
   const has = (m: YNode | null | undefined, keys: string[]) => isMap(m) && m.items.some((p) => keys.includes(keyName(p.key) ?? ''));
@@ -94,7 +102,7 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
     const src = c.text.slice(node.range[0], node.range[1]);
     if (src.startsWith('{{') && isTemplateText(src)) return { kind: 'str', value: src, span: sp, plain: true, template: true };
   }
-  if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toValue(i, c, depth + 1)), span: sp };
+  if (isSeq(node)) return { kind: 'list', items: node.items.map((i) => toValue(i, c, depth + 1)), span: blockSpan(node, sp, c.text) };
   if (isMap(node)) {
     const entries: DictEntry[] = [];
     const merged: DictEntry[] = [];
@@ -115,7 +123,7 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
       entries.push({ key, value, span: { start: keySpan.start, end: Math.max(keySpan.end, value.span.end) } });
     }
     for (const m of merged) if (!entries.some((e) => e.key.kind === 'str' && m.key.kind === 'str' && e.key.value === m.key.value)) entries.push(m);
-    return { kind: 'dict', entries, span: sp };
+    return { kind: 'dict', entries, span: blockSpan(node, sp, c.text) };
   }
   return { kind: 'expr', nodeType: 'yaml', span: sp };
 }

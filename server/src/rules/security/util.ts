@@ -99,7 +99,11 @@ export function removeLineFix(ctx: RuleContext, op: TraitOp, applicability: Fix[
   // only when the statement is alone on its lines
   const before = text.slice(start, op.span.start);
   const after = text.slice(op.span.end, end).replace(/#.*$/, '');
-  if (before.trim() || after.trim()) return { title, applicability, edits: [{ span: op.span, newText: 'pass' }] };
+  if (before.trim() || after.trim()) {
+    // in YAML (hub.config, chart keys) there is no statement to replace with `pass`: no edit
+    if (op.origin === 'hub.config' || op.origin === 'chart') return { title, applicability, edits: [] };
+    return { title, applicability, edits: [{ span: op.span, newText: 'pass' }] };
+  }
   return { title, applicability, edits: [{ span: { start, end }, newText: '' }] };
 }
 

@@ -8,7 +8,8 @@ const ENV = 'JUPYTERHUB_CRYPT_KEY';
 /** os.environ["JUPYTERHUB_CRYPT_KEY"].split(";"): the list form CryptKeeper itself reads. */
 function envListFix(ctx: RuleContext, span: Span): Fix {
   const f = envFix(ctx, span, ENV);
-  f.edits[0].newText += '.split(";")';
+  // in YAML (hub.config) there is no Python to read the variable: envFix gives no edit there
+  if (f.edits.length) f.edits[0].newText += '.split(";")';
   return f;
 }
 
