@@ -154,3 +154,33 @@ test('a fix inside extraConfig edits the YAML text correctly', async () => {
   const fixed = await fixAll(text, 'config.yaml', {});
   assert.equal(fixed.text, 'hub:\n  extraConfig:\n    x: |\n      c.Authenticator.allowed_users = {"a"}  # keep\n');
 });
+
+test('a rename that moves one trait to another class never renames a hub.config section its siblings share', async () => {
+  const shared = 'hub:\n  config:\n    JupyterHub:\n      admin_users: [alice]\n      authenticator_class: github\n';
+  const all = ['safe', 'unsafe', 'suggestion'] as const;
+  const r = await analyze(shared, 'config.yaml');
+  const dep = r.diagnostics.find((d) => d.rule === 'traitlets/deprecated-trait');
+  assert.ok(dep, 'JupyterHub.admin_users is reported');
+  // renaming the section key would move authenticator_class to Authenticator, where it does nothing
+  assert.deepEqual(dep.fixes, []);
+  assert.equal((await fixAll(shared, 'config.yaml', {}, [...all])).text.includes('    JupyterHub:\n'), true);
+
+  // alone in its section (and no Authenticator section yet): the section is renamed, nothing else moves
+  const alone = 'hub:\n  config:\n    JupyterHub:\n      admin_users: [alice]\n    GitHubOAuthenticator:\n      allowed_organizations: [org]\n';
+  const fixed = await fixAll(alone, 'config.yaml', {});
+  assert.equal(fixed.text, alone.replace('    JupyterHub:\n', '    Authenticator:\n'));
+
+  // an Authenticator section already exists: a second one would be a duplicate key
+  const both = 'hub:\n  config:\n    JupyterHub:\n      admin_users: [alice]\n    Authenticator:\n      allowed_users: [bob]\n';
+  assert.equal((await fixAll(both, 'config.yaml', {}, [...all])).text, both);
+});
+
+test('a deprecated name is renamed safely only when the new trait takes the same value', async () => {
+  // CILogonOAuthenticator.username_claim became part of idps (a dict): renaming would break the hub
+  const text = 'hub:\n  config:\n    CILogonOAuthenticator:\n      username_claim: email\n';
+  const r = await analyze(text, 'config.yaml');
+  const dep = r.diagnostics.find((d) => d.rule === 'traitlets/deprecated-trait');
+  assert.ok(dep);
+  assert.ok(dep.fixes.every((f) => f.applicability !== 'safe'), JSON.stringify(dep.fixes));
+  assert.equal((await fixAll(text, 'config.yaml', {})).text, text);
+});

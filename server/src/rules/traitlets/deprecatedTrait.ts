@@ -1,4 +1,6 @@
-import { defineRule, type Fix } from '../types';
+import { defineRule, type Fix, type RuleContext } from '../types';
+import type { TraitOp } from '../../model/types';
+import { checkValue } from '../../catalog/typecheck';
 import { renameEdits } from './util';
 import { isLiteral, literalToJson } from '../../model/types';
 
@@ -6,6 +8,14 @@ import { isLiteral, literalToJson } from '../../model/types';
 export function splitTarget(target: string, cls: string): [string, string] {
   const i = target.lastIndexOf('.');
   return i < 0 ? [cls, target] : [target.slice(0, i), target.slice(i + 1)];
+}
+
+/** The op's value is one the new trait accepts (judged like traitlets/type-mismatch; unknown traits pass). */
+function valueFits(ctx: RuleContext, op: TraitOp, cls: string, trait: string): boolean {
+  const t = ctx.traits.getTrait(cls, trait);
+  if (!t) return true;
+  if (op.op !== '=') return true;
+  return !checkValue(t.entry, op.value, `${cls}.${trait}`);
 }
 
 export default defineRule({
@@ -30,7 +40,7 @@ export default defineRule({
           ctx.report({
             span: op.traitSpan,
             message: `${op.cls}.${op.trait} is an old name${r.since ? ` (renamed in ${r.since})` : ''}: use ${targetClass}.${nt}`,
-            fixes: [{ title: `Rename to ${targetClass}.${nt}`, applicability: r.exact === false ? 'suggestion' : 'safe', edits: renameEdits(op, targetClass, nt) }],
+            fixes: [{ title: `Rename to ${targetClass}.${nt}`, applicability: r.exact === false || !valueFits(ctx, op, targetClass, nt) ? 'suggestion' : 'safe', edits: renameEdits(op, targetClass, nt, ctx) }],
           });
         }
         continue;
@@ -46,7 +56,9 @@ export default defineRule({
         const targetClass = nc === t.definedIn ? op.cls : nc;
         message += `: use ${targetClass}.${nt}`;
         const alsoSet = ctx.model.ops.some((o) => o !== op && o.trait === nt && (o.cls === targetClass || ctx.traits.isSubclass(o.cls, targetClass)));
-        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: dep.exact === false ? 'suggestion' : alsoSet ? 'unsafe' : 'safe', edits: renameEdits(op, targetClass, nt) });
+        // the new name must take this value as it is (CILogon's username_claim → idps does not)
+        const fits = valueFits(ctx, op, targetClass, nt);
+        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: dep.exact === false || !fits ? 'suggestion' : alsoSet ? 'unsafe' : 'safe', edits: renameEdits(op, targetClass, nt, ctx) });
       }
       // some aliases are declared with a different type: setting them stops the hub
       if (dep.effect === 'error') message += ' (setting the old name stops the hub at start-up)';

@@ -47,7 +47,7 @@ export default defineRule({
         const [nc, nt] = splitTarget(renamedTo, owner);
         const targetClass = nc === owner ? op.cls : nc;
         message += `: use ${targetClass}.${nt}`;
-        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: 'unsafe', edits: renameEdits(op, targetClass, nt) });
+        fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: 'unsafe', edits: renameEdits(op, targetClass, nt, ctx) });
       }
       const security = SECURITY_NO_OPS.has(op.trait);
       if (security) message += ' (the access rule you wrote is not applied)';

@@ -54,7 +54,7 @@ export default defineRule({
       ctx.report({
         span: op.clsSpan,
         message: `Unknown class "${op.cls}": did you mean "${best}"? Settings for ${op.cls} are ignored`,
-        fixes: [{ title: `Change to ${best}`, applicability: 'unsafe', edits: renameEdits(op, best, op.trait) }],
+        fixes: [{ title: `Change to ${best}`, applicability: 'unsafe', edits: renameEdits(op, best, op.trait, ctx, true) }],
       });
     }
   },

@@ -44,12 +44,12 @@ export default defineRule({
       near.forEach((n, i) => {
         // the best candidate is a likely intent when nothing else is as close
         const clear = i === 0 && (near.length === 1 || near[1].distance > n.distance);
-        fixes.push({ title: `Change to ${op.cls}.${n.name}`, applicability: clear ? 'unsafe' : 'suggestion', edits: renameEdits(op, op.cls, n.name) });
+        fixes.push({ title: `Change to ${op.cls}.${n.name}`, applicability: clear ? 'unsafe' : 'suggestion', edits: renameEdits(op, op.cls, n.name, ctx) });
       });
       // the trait exists on another (core) class: c.JupyterHub.server_token_scopes → c.Spawner.server_token_scopes
       const owners = HOME_CLASSES.filter((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.getTrait(c, op.trait)?.definedIn === c);
       for (const owner of owners.slice(0, 2)) {
-        fixes.push({ title: `Move to ${owner}.${op.trait}`, applicability: 'unsafe', edits: renameEdits(op, owner, op.trait) });
+        fixes.push({ title: `Move to ${owner}.${op.trait}`, applicability: 'unsafe', edits: renameEdits(op, owner, op.trait, ctx) });
       }
       const where = cls.package === 'jupyterhub' ? `JupyterHub ${ctx.jupyterhubVersion}` : `${cls.package} ${cls.packageVersion}`;
       let message = `${op.cls} has no trait "${op.trait}" in ${where}: this setting is ignored`;

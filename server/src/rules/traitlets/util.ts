@@ -3,9 +3,22 @@ import type { Edit, RuleContext } from '../types';
 import { authenticatorName, lastAssignment } from '../security/util';
 import { spawnerName } from '../security/exposure/common';
 
-/** Edits that rename `Class.trait` of an op to `newClass.newTrait` (either may stay the same). */
-export function renameEdits(op: TraitOp, newClass: string, newTrait: string): Edit[] {
+/**
+ * Edits that rename `Class.trait` of an op to `newClass.newTrait` (either may stay the same). In a
+ * values file the class is the key of a `hub.config` section that its other traits share: renaming
+ * it moves them all, so a single trait gets no edit there unless it is alone in its section (and the
+ * new section does not exist yet). `section`: the rename is meant for the whole section (a misspelt
+ * class). Chart keys (origin "chart") are no trait names to rename: no edit.
+ */
+export function renameEdits(op: TraitOp, newClass: string, newTrait: string, ctx?: RuleContext, section = false): Edit[] {
   const edits: Edit[] = [];
+  if (op.origin === 'chart') return edits;
+  if (op.origin === 'hub.config' && newClass !== op.cls && ctx) {
+    const shared = !section && ctx.model.ops.some((o) => o !== op && o.origin === 'hub.config' && o.clsSpan.start === op.clsSpan.start);
+    // a second section of that name: a duplicate key, whose traits one of the two would lose
+    const exists = ctx.model.ops.some((o) => o.origin === 'hub.config' && o.cls === newClass);
+    if (shared || exists) return edits;
+  }
   if (newClass !== op.cls) edits.push({ span: op.clsSpan, newText: newClass });
   if (newTrait !== op.trait) edits.push({ span: op.traitSpan, newText: newTrait });
   return edits;
