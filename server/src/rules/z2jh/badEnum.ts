@@ -19,12 +19,12 @@ export default defineRule({
     if (!ctx.chart || !chartValidatesValues(ctx.chart.version)) return;
     for (const s of ctx.model.chart) {
       if (s.value.kind === 'none' || s.value.kind === 'dict' || s.value.kind === 'list' || (s.value.kind === 'str' && s.value.template)) continue;
-      // a renamed or retired key (the old string form of hub.extraConfig) is z2jh/removed-key's to report
-      if (renameFor(ctx, s)) continue;
       const v = judgeSetting(ctx, s);
       if (v.kind !== 'ok' || !v.node.enum) continue;
       const val = (s.value as { value?: unknown }).value;
       if (v.node.enum.some((e) => e === val)) continue;
+      // a renamed or retired key is z2jh/removed-key's to report
+      if (renameFor(ctx, s)) continue;
       const words = v.node.enum.filter((e): e is string => typeof e === 'string');
       const near = typeof val === 'string' ? closest(val, words) : [];
       const fixes: Fix[] = near.map((n, i) => ({ title: `Change to ${n.name}`, applicability: i === 0 && near.length === 1 ? 'unsafe' : 'suggestion', edits: [{ span: s.value.span, newText: n.name }] }));

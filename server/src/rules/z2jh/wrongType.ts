@@ -32,12 +32,12 @@ export default defineRule({
       if (s.value.kind === 'none') continue;
       const have = jsonTypes(s.value);
       if (!have.length) continue;
-      // a renamed or retired key (the old string form of hub.extraConfig) is z2jh/removed-key's to report
-      if (renameFor(ctx, s)) continue;
       const v = judgeSetting(ctx, s);
       if (v.kind !== 'ok') continue;
       const want = allowedTypes(v.node);
       if (!want || want.some((t) => have.includes(t))) continue;
+      // a renamed or retired key (the old string form of hub.extraConfig) is z2jh/removed-key's to report
+      if (renameFor(ctx, s)) continue;
       const fixes: Fix[] = [];
       if (s.value.kind === 'str') {
         const t = s.value.value.trim();
