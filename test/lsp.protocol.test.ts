@@ -52,6 +52,11 @@ test('hover on a trait shows its type, default and our summary', async () => {
   assert.match(h.contents.value, /Default: `False`/);
   const h2 = await client.request('textDocument/hover', { textDocument: { uri: uri('hover/jupyterhub_config.py') }, position: { line: 1, character: 4 } });
   assert.match(h2.contents.value, /\*\*Authenticator\*\*/);
+  // a base class section that only reaches subclasses with the trait
+  await open('hover2/jupyterhub_config.py', 'c.Authenticator.logout_redirect_url = "https://idp.example.org/logout"\n');
+  const h3 = await client.request('textDocument/hover', { textDocument: { uri: uri('hover2/jupyterhub_config.py') }, position: { line: 0, character: 20 } });
+  assert.match(h3.contents.value, /not a trait of `Authenticator`, but of `OAuthenticator`/);
+  assert.match(h3.contents.value, /\*\*OAuthenticator\.logout_redirect_url\*\*: `Unicode`/);
 });
 
 test('completion offers classes after c. and traits after c.Class.', async () => {

@@ -26,7 +26,14 @@ export function traitHover(catalog: TraitCatalog, cls: string, trait: string): s
   const t = catalog.getTrait(cls, trait);
   if (!t) {
     const removed = catalog.removedTrait(cls, trait);
-    if (!removed) return undefined;
+    if (!removed) {
+      // a base class section (c.Authenticator.x) reaches subclasses that have the trait
+      const owners = catalog.classNames().filter((c) => c !== cls && catalog.isSubclass(c, cls) && catalog.getTrait(c, trait)?.definedIn === c);
+      if (!owners.length) return undefined;
+      const shown = owners.slice(0, 4).map((o) => `\`${o}\``).join(', ') + (owners.length > 4 ? ', …' : '');
+      const own = traitHover(catalog, owners[0], trait);
+      return [`**${cls}.${trait}**: not a trait of \`${cls}\`, but of ${shown}. traitlets reads the \`${cls}\` section for every class that inherits from it, so this takes effect only when the configured class is one of those.`, own ? `\n---\n\n${own}` : ''].join('\n');
+    }
     return `**${cls}.${trait}** — not a working trait since JupyterHub ${removed.since}${removed.renamedTo ? `; use \`${removed.renamedTo}\`` : ''}.`;
   }
   const e = t.entry;
