@@ -1,6 +1,6 @@
 import { defineRule, type Fix } from '../types';
 import { closest } from '../../util/text';
-import { effectiveSubclass, renameEdits } from './util';
+import { effectiveSubclass, renameEdits, selectedSubclass } from './util';
 
 /** Core classes where a trait set on the wrong class is usually meant. */
 const HOME_CLASSES = ['JupyterHub', 'Authenticator', 'LocalAuthenticator', 'PAMAuthenticator', 'Spawner', 'LocalProcessSpawner', 'ConfigurableHTTPProxy', 'Proxy', 'CryptKeeper', 'OAuthenticator', 'KubeSpawner', 'DockerSpawner'];
@@ -25,7 +25,7 @@ export default defineRule({
   title: 'Unknown trait',
   severity: 'warning',
   rationale:
-    'traitlets does not reject a setting for a trait a class does not have: it logs a warning at start-up (only if the class is used) and goes on. A misspelt trait therefore silently does nothing: the hub runs with the default you meant to change. A section of a base class is read by every class that inherits from it, so `c.Authenticator.logout_redirect_url` is not reported when the configured authenticator is an OAuthenticator, which has that trait (in a values file that does not select the authenticator, the classes it configures count as the selection). When the selected class is one hubcfg does not know (a plugin or your own class), a setting on its base class is not reported either: that class may have the trait.',
+    'traitlets does not reject a setting for a trait a class does not have: it logs a warning at start-up (only if the class is used) and goes on. A misspelt trait therefore silently does nothing: the hub runs with the default you meant to change. A section of a base class is read by every class that inherits from it, so `c.Authenticator.logout_redirect_url` is not reported when the configured authenticator is an OAuthenticator, which has that trait (in a values file that does not select the authenticator, the classes it configures count as the selection). When the selected class is one hubcfg does not know (a plugin or your own class), a setting on its base class is not reported either: that class may have the trait. The other way round, a configured class that replaces a base-class trait with a fixed value (NullAuthenticator and `auto_login`) no longer reads it, and the setting is reported.',
   howToFix: 'Use the trait name the class really has (the quick fix offers the closest names), or move the setting to the class that owns the trait.',
   docs: [{ title: 'JupyterHub configuration reference', url: 'https://jupyterhub.readthedocs.io/en/stable/reference/api/app.html' }],
   fix: 'unsafe',
@@ -35,7 +35,15 @@ export default defineRule({
       const cls = ctx.traits.getClass(op.cls);
       if (!cls) continue;
       const traits = ctx.traits.traitsOf(op.cls);
-      if (traits.has(op.trait) || ctx.traits.removedTrait(op.cls, op.trait)) continue;
+      if (traits.has(op.trait)) {
+        // the configured subclass replaced the trait with a fixed value (NullAuthenticator's auto_login)
+        const sel = selectedSubclass(ctx, op.cls);
+        if (sel && !ctx.traits.traitsOf(sel).has(op.trait)) {
+          ctx.report({ span: op.traitSpan, message: `${sel}, the configured class, has no trait "${op.trait}" (it fixes that value itself): this setting on ${op.cls} is ignored`, fixes: [] });
+        }
+        continue;
+      }
+      if (ctx.traits.removedTrait(op.cls, op.trait)) continue;
       // set on a base class (c.Authenticator.x) for a configured subclass that has the trait: it takes effect
       if (effectiveSubclass(ctx, op)) continue;
       const fixes: Fix[] = [];

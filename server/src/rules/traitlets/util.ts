@@ -73,6 +73,19 @@ export function effectiveSubclass(ctx: RuleContext, op: TraitOp): string | undef
   return candidates.find((c) => c !== op.cls && ctx.traits.getClass(c) && ctx.traits.isSubclass(c, op.cls) && ctx.traits.traitsOf(c).has(op.trait));
 }
 
+/**
+ * The class the config explicitly selects for the component whose base `cls` belongs to, when it is
+ * a literal known to the catalogue and inherits from `cls` (undefined otherwise).
+ */
+export function selectedSubclass(ctx: RuleContext, cls: string): string | undefined {
+  const comp = COMPONENTS.find((c) => ctx.traits.isSubclass(cls, c.base));
+  if (!comp) return undefined;
+  const sel = lastAssignment(ctx, 'JupyterHub', comp.trait);
+  if (!sel) return undefined;
+  const name = comp.base === 'Authenticator' ? authenticatorName(sel.value) : comp.base === 'Spawner' ? spawnerName(sel.value) : classNameOf(sel.value);
+  return name && name !== cls && ctx.traits.getClass(name) && ctx.traits.isSubclass(name, cls) ? name : undefined;
+}
+
 function classNameOf(v: Value): string | undefined {
   const raw = v.kind === 'str' ? v.value : v.kind === 'name' ? v.name : undefined;
   return raw ? raw.split('.').pop() : undefined;
