@@ -5,14 +5,18 @@ traitlets and JupyterHub: reads cases as JSON from stdin, writes verdicts as JSO
 A case is {"cls": "jupyterhub.auth:PAMAuthenticator", "section": "Authenticator", "trait": "encoding"}.
 The class is instantiated with a config that sets section.trait (to the trait's own default when the
 class has it, so the value is valid), and the verdict is whether traitlets warned that the option is
-not recognized: {"ignored": true|false} (or {"error": "..."} when the class cannot be made).
+not recognized: {"ignored": true|false} (or {"error": "..."} when the class cannot be made). With
+"value" (a Python literal) the trait is set to it instead, and "rejected" tells whether traitlets
+refused the value (a TraitError: the hub would not start).
 Used by test/traits.differential.test.ts.
 """
+import ast
 import importlib
 import json
 import logging
 import sys
 
+from traitlets import TraitError
 from traitlets.config import Config
 
 
@@ -31,7 +35,10 @@ def verdict(case):
     trait = case["trait"]
     value = "x"
     traits = cls.class_traits(config=True)
-    if trait in traits:
+    if "value" in case:
+        # a Python literal: does traitlets accept it for the trait?
+        value = ast.literal_eval(case["value"])
+    elif trait in traits:
         try:
             value = traits[trait].default()
         except Exception:
@@ -45,10 +52,14 @@ def verdict(case):
     log.addHandler(collect)
     try:
         cls(config=config, log=log)
-    except Exception as e:  # a value the class rejects: not what is asked here
+    except TraitError as e:
+        if "value" in case:
+            return {"ignored": False, "rejected": True}
+        return {"error": "%s: %s" % (type(e).__name__, e)}
+    except (Exception, SystemExit) as e:  # the class fails (or exits) for another reason: not what is asked here
         return {"error": "%s: %s" % (type(e).__name__, e)}
     ignored = any(("`%s`" % trait) in m and "not recognized" in m for m in collect.messages)
-    return {"ignored": ignored}
+    return {"ignored": ignored, "rejected": False}
 
 
 def main():

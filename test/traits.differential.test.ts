@@ -77,3 +77,47 @@ test('a setting on a class section takes effect exactly when the installed Jupyt
   assert.ok(compared > cases.length * 0.9, `only ${compared} of ${cases.length} cases could be judged by JupyterHub`);
   assert.deepEqual(disagree, []);
 });
+
+/** Python literals of every shape a config might give a trait. */
+const VALUES = ['"x"', '""', '"2G"', '"true"', '"8000"', '1', '0', '-1', '2.5', 'True', 'False', 'None', '[]', '["a"]', '[1]', '{}', '{"a": 1}', '{"a"}', '("a",)', '{"a": "b"}'];
+
+const TYPED = [
+  { cls: 'JupyterHub', py: 'jupyterhub.app:JupyterHub' },
+  { cls: 'PAMAuthenticator', py: 'jupyterhub.auth:PAMAuthenticator' },
+  { cls: 'LocalProcessSpawner', py: 'jupyterhub.spawner:LocalProcessSpawner' },
+  { cls: 'ConfigurableHTTPProxy', py: 'jupyterhub.proxy:ConfigurableHTTPProxy' },
+];
+
+test('a value the installed JupyterHub 3.0 refuses is exactly a value traitlets/type-mismatch reports as an error', { skip: !available && !required && 'JupyterHub 3.0 is not installed for /usr/bin/python3' }, async () => {
+  assert.ok(available, 'JupyterHub 3.0 must be installed for /usr/bin/python3 (apt install jupyterhub)');
+  const cat = traitCatalog('3.0');
+  const cases: { cls: string; py: string; section: string; trait: string; value: string }[] = [];
+  for (const k of TYPED) {
+    for (const t of cat.traitsOf(k.cls).values()) {
+      // deprecated names and traits JupyterHub reads through observers are other rules' business
+      if (t.entry.deprecated || cat.removedTrait(k.cls, t.name)) continue;
+      // an Instance of a class the catalogue does not name cannot be judged from a literal, nor can a
+      // string for a class (whether the entry point or module exists depends on what is installed)
+      if (t.entry.type === 'Instance' || t.entry.item === 'Instance') continue;
+      const byName = t.entry.type === 'EntryPointType' || t.entry.type === 'Type';
+      for (const value of VALUES) if (!(byName && value.startsWith('"'))) cases.push({ cls: k.cls, py: k.py, section: t.definedIn, trait: t.name, value });
+    }
+  }
+  assert.ok(cases.length > 2000, `${cases.length} cases`);
+  const r = spawnSync(PYTHON, [SCRIPT], { cwd: require('os').tmpdir(), input: JSON.stringify(cases.map((c) => ({ cls: c.py, section: c.section, trait: c.trait, value: c.value }))), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  const verdicts = JSON.parse(r.stdout) as { rejected?: boolean; error?: string }[];
+  const disagree: string[] = [];
+  let compared = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const v = verdicts[i];
+    if (v.error !== undefined || v.rejected === undefined) continue;
+    const c = cases[i];
+    const res = await analyze(`c = get_config()  # noqa\nc.${c.section}.${c.trait} = ${c.value}\n`, '/srv/jupyterhub/jupyterhub_config.py', { jupyterhubVersion: '3.0' });
+    const ours = res.diagnostics.some((d) => d.rule === 'traitlets/type-mismatch' && d.severity === 'error' && d.range.start.line === 1);
+    compared++;
+    if (ours !== v.rejected) disagree.push(`c.${c.section}.${c.trait} = ${c.value}: JupyterHub ${v.rejected ? 'refuses it' : 'accepts it'}, hubcfg ${ours ? 'reports an error' : 'does not'}`);
+  }
+  assert.ok(compared > cases.length * 0.9, `only ${compared} of ${cases.length} cases could be judged by JupyterHub`);
+  assert.deepEqual(disagree, []);
+});

@@ -59,8 +59,10 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
   if (LENIENT_TYPES.has(type)) return undefined;
   const allowNone = t?.allowNone ?? false;
   if (v.kind === 'none') {
-    if (allowNone || type === 'ByteSpecification' || type === 'Union' || type === 'Any') return undefined;
-    if (['Type', 'EntryPointType', 'Callable'].includes(type)) return undefined;
+    if (allowNone || type === 'ByteSpecification' || type === 'Any') return undefined;
+    // a Union takes None when a member does (measured: JupyterHub 3.0's Unions of Unicode, Bytes,
+    // Callable and List do not); Type, EntryPointType and Callable follow allow_none like the rest
+    if (type === 'Union' && (t?.union ?? []).some((m) => LENIENT_TYPES.has(m) || m === 'ByteSpecification')) return undefined;
     return reject(`${label} does not accept None (it expects ${describe(type, t)})`, v);
   }
   switch (true) {
@@ -90,6 +92,8 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
     }
     case type === 'ByteSpecification': {
       if (v.kind === 'int' || v.kind === 'float') return undefined;
+      // a bool is an int to Python: accepted as 1 or 0 bytes
+      if (v.kind === 'bool') return { kind: 'misread', message: `${label} takes ${pyRepr(v)} as ${v.value ? 1 : 0} byte${v.value ? '' : 's'}: write a size such as '2G'`, span: v.span };
       if (v.kind === 'str') {
         const s = v.value;
         if (s.length >= 2 && 'KMGT'.includes(s[s.length - 1]) && s.slice(0, -1).trim() !== '' && !isNaN(Number(s.slice(0, -1)))) return undefined;
@@ -119,7 +123,9 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
       const values = t?.values;
       if (!values || !values.length) return undefined;
       const caseless = type !== 'Enum';
-      const ok = values.some((x) => x === (v as { value?: unknown }).value || (caseless && typeof x === 'string' && v.kind === 'str' && x.toLowerCase() === v.value.toLowerCase()));
+      // Python compares True == 1 and False == 0: a bool matches those numbers
+      const val = v.kind === 'bool' ? Number(v.value) : (v as { value?: unknown }).value;
+      const ok = values.some((x) => x === val || (caseless && typeof x === 'string' && v.kind === 'str' && x.toLowerCase() === v.value.toLowerCase()));
       if (ok) return undefined;
       const shown = values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ');
       return reject(`${label} must be one of ${shown}${caseless ? ' (case-insensitive)' : ''}, not ${pyRepr(v)}`, v);
@@ -154,7 +160,16 @@ function checkBounds(t: TraitEntry | undefined, v: Value, label: string): TypePr
 function checkContainer(type: string, t: TraitEntry | undefined, v: Value, label: string, depth: number, itemType?: string): TypeProblem | undefined {
   const kindName = type === 'Set' ? 'set' : type === 'Tuple' ? 'tuple' : 'list';
   const accepted = type === 'Set' ? ['set', 'list', 'tuple'] : type === 'Tuple' ? ['tuple', 'list'] : ['list', 'tuple'];
+  // traitlets turns a string into a one-item container only for the trait itself: inside a Union, as a
+  // dict value or as an item it is refused like any other non-container
+  if (v.kind === 'str' && type !== 'Tuple' && depth > 0) return reject(`${label} expects a ${kindName}, not ${pyRepr(v)}`, v);
   if (v.kind === 'str' && type !== 'Tuple') {
+    // the one item must still be a valid item (a string is no dict for load_roles)
+    const one = itemType ?? t?.item;
+    if (one && !LENIENT_TYPES.has(one)) {
+      const p = checkType(one, undefined, v, `An item of ${label}`, depth + 1);
+      if (p && p.kind === 'reject') return reject(`${label} expects a ${kindName}${one ? ` of ${describe(one, undefined).replace(/^an? /, '')}` : ''}, not ${pyRepr(v)}`, v);
+    }
     const several = /[,;\s]/.test(v.value.trim());
     const items = several ? v.value.split(/[,;\s]+/).filter(Boolean) : [v.value];
     const q = v.span.end > v.span.start ? "'" : "'";
