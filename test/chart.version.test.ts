@@ -64,3 +64,10 @@ test('a key that only a newer chart has says which chart has it', async () => {
   const head = await analyze(text, '/deploy/values.yaml', { chartVersion: 'main' });
   assert.ok(!head.diagnostics.some((d) => d.rule === 'z2jh/unknown-key'));
 });
+
+test('an unknown key set to null is a warning: Helm drops it, and it deletes nothing', async () => {
+  const r = await analyze('singleuser:\n  memory:\n    guarantee: 2G\n    gurantee: null\n', '/deploy/values.yaml', { chartVersion: '4.4.0' });
+  const d = r.diagnostics.find((x) => x.rule === 'z2jh/unknown-key');
+  assert.equal(d?.severity, 'warning');
+  assert.match(d!.message, /Helm drops it \(null\) and it deletes nothing/);
+});

@@ -36,6 +36,10 @@ test('values root under wrapper keys', () => {
   assert.deepEqual(root('daskhub:\n  jupyterhub:\n    proxy: {}\n'), ['daskhub', 'jupyterhub']);
   assert.deepEqual(root('mychart:\n  singleuser: {}\n'), ['mychart']);
   assert.equal(root('foo: 1\n'), undefined);
+  // split files that set only other chart keys
+  assert.deepEqual(root('jupyterhub:\n  ingress:\n    enabled: true\n'), ['jupyterhub']);
+  assert.deepEqual(root('prePuller:\n  continuous:\n    enabled: false\n'), []);
+  assert.equal(root('mychart:\n  ingress: {}\n'), undefined);
 });
 
 test('hub.config, loadRoles, services and chart values become traitlet operations with YAML ranges', async () => {

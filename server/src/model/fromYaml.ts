@@ -10,6 +10,8 @@ import { blockLiteralStarts, mapFromStarts, snippetModel } from './embeddedPytho
 /** Keys that mark a z2jh values mapping. */
 export const Z2JH_KEYS = ['hub', 'proxy', 'singleuser', 'prePuller', 'cull', 'scheduling', 'ingress', 'rbac', 'imagePullSecret', 'imagePullSecrets', 'custom', 'debug', 'global', 'fullnameOverride', 'nameOverride'];
 const CORE_KEYS = ['hub', 'proxy', 'singleuser'];
+/** Other top-level keys of the chart: a split values file may set only these (ingress, pre-puller, ...). */
+const CHART_KEYS = [...CORE_KEYS, 'scheduling', 'prePuller', 'ingress', 'httpRoute', 'cull', 'imagePullSecret', 'imagePullSecrets'];
 /** Parent charts that nest z2jh under a key. */
 const WRAPPERS = [['jupyterhub'], ['basehub', 'jupyterhub'], ['daskhub', 'jupyterhub'], ['binderhub', 'jupyterhub']];
 
@@ -65,6 +67,13 @@ export function findValuesRoot(root: YNode | null | undefined, doc: Document): s
       }
     }
   }
+  // a split file that sets only other chart keys: under a wrapper of a known parent chart, or at the root
+  for (const w of WRAPPERS) {
+    let cur: YNode | undefined = root ?? undefined;
+    for (const k of w) cur = child(cur, k);
+    if (cur && has(cur, CHART_KEYS)) return w;
+  }
+  if (has(root, CHART_KEYS)) return [];
   return undefined;
 }
 

@@ -9,7 +9,7 @@ export default defineRule({
   severity: 'error',
   appliesTo: ['z2jh_values'],
   rationale:
-    'The Zero to JupyterHub chart ships a JSON schema for its values, and most of its mappings are closed: Helm refuses to install or upgrade when a values file has a key the schema does not list there. A misspelt key is therefore not ignored but stops the deployment; only the open parts (hub.config, hub.extraConfig, hub.loadRoles, extra* fragments) accept any key. Charts before 1.0.0 shipped no schema: there an unknown key is a warning, since the chart silently ignores it.',
+    'The Zero to JupyterHub chart ships a JSON schema for its values, and most of its mappings are closed: Helm refuses to install or upgrade when a values file has a key the schema does not list there. A misspelt key is therefore not ignored but stops the deployment; only the open parts (hub.config, hub.extraConfig, hub.loadRoles, extra* fragments) accept any key. Charts before 1.0.0 shipped no schema: there an unknown key is a warning, since the chart silently ignores it. So is an unknown key set to null: Helm drops it before checking, and a misspelt `guarantee: null` then deletes nothing.',
   howToFix: 'Correct the key (the quick fix offers the closest names at that level) or remove it; check the configuration reference of your chart version.',
   docs: [{ title: 'z2jh configuration reference', url: 'https://z2jh.jupyter.org/en/stable/resources/reference.html' }],
   fix: 'unsafe',
@@ -27,12 +27,15 @@ export default defineRule({
       const fixes: Fix[] = near.map((n, i) => ({ title: `Change to ${n.name}`, applicability: i === 0 && (near.length === 1 || near[1].distance > n.distance) ? 'unsafe' : 'suggestion', edits: [{ span: s.keySpan, newText: n.name }] }));
       const where = s.path.length > 1 ? s.path.slice(0, -1).join('.') : 'the top level';
       const checked = chartValidatesValues(ctx.chart.version);
+      // Helm drops a key set to null before it checks the values: nothing is refused, and nothing is
+      // deleted either (a misspelt `guarantee: null` leaves the default in effect)
+      const dropped = s.value.kind === 'none';
       const newer = newerChartWith(ctx.chart.version, s.path);
       ctx.report({
         span: s.keySpan,
-        message: `"${key}" is not a key of ${where} in chart ${ctx.chart.version}: ${checked ? 'Helm will refuse these values' : 'charts before 1.0.0 do not check their values, so it is silently ignored'}${newer ? ` (it is a key of chart ${newer}: set the chart version if you deploy that one)` : ''}${near.length ? `. Did you mean ${near.map((n) => `"${n.name}"`).join(' or ')}?` : ''}`,
+        message: `"${key}" is not a key of ${where} in chart ${ctx.chart.version}: ${dropped ? 'Helm drops it (null) and it deletes nothing' : checked ? 'Helm will refuse these values' : 'charts before 1.0.0 do not check their values, so it is silently ignored'}${newer ? ` (it is a key of chart ${newer}: set the chart version if you deploy that one)` : ''}${near.length ? `. Did you mean ${near.map((n) => `"${n.name}"`).join(' or ')}?` : ''}`,
         fixes,
-        severity: checked ? undefined : 'warning',
+        severity: checked && !dropped ? undefined : 'warning',
       });
     }
   },
