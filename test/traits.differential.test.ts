@@ -14,6 +14,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from './helpers/fixtures';
@@ -38,6 +39,13 @@ function jupyterhubInstalled(): boolean {
   return r.status === 0 && /^3\.0\./.test(r.stdout.trim());
 }
 
+/** JupyterHub's verdicts (scripts/trait-differential.py), run where a stray file name cannot match anything. */
+function jupyterhubVerdicts(cases: { cls: string; section: string; trait: string; value?: string }[]): { ignored?: boolean; rejected?: boolean; error?: string }[] {
+  const r = spawnSync(PYTHON, [SCRIPT], { cwd: os.tmpdir(), input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
 const required = !!process.env.CI || !!process.env.HUBCFG_REQUIRE_JUPYTERHUB;
 const available = jupyterhubInstalled();
 
@@ -56,9 +64,7 @@ test('a setting on a class section takes effect exactly when the installed Jupyt
   }
   assert.ok(cases.length > 300, `${cases.length} cases`);
 
-  const r = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(cases.map((c) => ({ cls: c.configured.py, section: c.section, trait: c.trait }))), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  const verdicts = JSON.parse(r.stdout) as { ignored?: boolean; error?: string }[];
+  const verdicts = jupyterhubVerdicts(cases.map((c) => ({ cls: c.configured.py, section: c.section, trait: c.trait })));
 
   const disagree: string[] = [];
   let compared = 0;
@@ -104,9 +110,7 @@ test('a value the installed JupyterHub 3.0 refuses is exactly a value traitlets/
     }
   }
   assert.ok(cases.length > 2000, `${cases.length} cases`);
-  const r = spawnSync(PYTHON, [SCRIPT], { cwd: require('os').tmpdir(), input: JSON.stringify(cases.map((c) => ({ cls: c.py, section: c.section, trait: c.trait, value: c.value }))), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, r.stderr);
-  const verdicts = JSON.parse(r.stdout) as { rejected?: boolean; error?: string }[];
+  const verdicts = jupyterhubVerdicts(cases.map((c) => ({ cls: c.py, section: c.section, trait: c.trait, value: c.value })));
   const disagree: string[] = [];
   let compared = 0;
   for (let i = 0; i < cases.length; i++) {
