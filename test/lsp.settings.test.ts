@@ -19,8 +19,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcfg-settings-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const fileUri = (p: string) => `file://${p}`;
 
-/** A server with a workspace folder, settings answered to workspace/configuration, and init options. */
-async function server(settings: Record<string, unknown>, init: Record<string, unknown> = {}, root = tmp): Promise<LspClient> {
+/** A server with a workspace folder, settings answered to workspace/configuration, and init options (default: a trusted workspace, as VS Code reports it). */
+async function server(settings: Record<string, unknown>, init: Record<string, unknown> = { workspaceTrusted: true }, root = tmp): Promise<LspClient> {
   const c = new LspClient();
   clients.push(c);
   c.settings = settings;
@@ -198,7 +198,8 @@ test('hubcfg.pythonInterpreter: unknown-trait checks cover plugin classes found 
   const off = await server({ pythonInterpreter: 'off' });
   assert.ok(!(await open(off, f, PLUGIN_CONFIG)).some((d) => /demo_imag/.test(d.message)), 'unknown class: no trait check without introspection');
   const { interpreter } = wrapper('plugin');
-  const c = await server({ pythonInterpreter: interpreter });
+  // the plugin module is named only by the config (no entry point): imported only with the opt-in
+  const c = await server({ pythonInterpreter: interpreter, introspectConfigClasses: true });
   await open(c, f, PLUGIN_CONFIG);
   const m = await notification(c, (x) => x.method === 'textDocument/publishDiagnostics' && x.params.uri === fileUri(f) && x.params.diagnostics.some((d: any) => /demo_imag"/.test(d.message)), 60000);
   const d = m.params.diagnostics.find((x: any) => /demo_imag"/.test(x.message));

@@ -8,8 +8,10 @@ and to know the config traits of plugin classes and of the user's own installed 
 What it does:
   * imports the installed `jupyterhub` package (app, auth, spawner, proxy, crypto, services),
     the classes registered under the `jupyterhub.authenticators` / `jupyterhub.spawners` /
-    `jupyterhub.proxies` entry points (the installed plugins), and the extra classes or
-    modules named in the request (dotted names the config gives to `*_class` traits);
+    `jupyterhub.proxies` entry points (the installed plugins), and, only when the request has
+    `"importConfigNamed": true`, the extra classes or modules named in the request (dotted
+    names the config gives to `*_class` traits: importing them runs their top-level code, so
+    the server asks for it only when the user turned `hubcfg.introspectConfigClasses` on);
   * describes every public Configurable class of those packages that has config traits:
     bases (configurable ancestors, MRO order), and for each own `config=True` trait its type,
     default, allowed values, member types and full help text;
@@ -17,11 +19,12 @@ What it does:
     stderr.
 
 What it never does: read, import or execute the user's config file; write files; use the
-network. The caller runs it with a time limit, in a scratch working directory, and never in an
-untrusted workspace.
+network. The caller runs it with a time limit, in a scratch working directory, and only in a
+workspace the editor reports as trusted or the user opted in for (`hubcfg.introspection`).
 
-Request (JSON on stdin, all keys optional):
-  {"classes": ["mypkg.spawner.MySpawner", ...], "modules": ["mypkg.auth", ...]}
+Request (JSON on stdin, all keys optional; without `importConfigNamed` the lists are ignored):
+  {"classes": ["mypkg.spawner.MySpawner", ...], "modules": ["mypkg.auth", ...],
+   "importConfigNamed": true}
 
 Standard library plus traitlets (which every JupyterHub install has). Python >= 3.8.
 """
@@ -257,7 +260,18 @@ def main():
         except Exception as e:
             out["errors"].append("cannot list entry points: %s" % short(e, 200))
 
-    # classes and modules the config names (e.g. spawner_class = "mypkg.MySpawner")
+    # classes and modules the config names (e.g. spawner_class = "mypkg.MySpawner"): importing
+    # them runs their code, so only when the request explicitly allows it
+    if not isinstance(req, dict):
+        req = {}
+    if req.get("importConfigNamed") is not True:
+        named = []
+        for key in ("modules", "classes"):
+            if isinstance(req.get(key), list):
+                named += [n for n in req[key] if isinstance(n, str)]
+        if named:
+            out["errors"].append("not imported (importConfigNamed is off): %s" % short(", ".join(named), 200))
+        req = {}
     for name in req.get("modules", []) or []:
         if not isinstance(name, str):
             continue

@@ -9,9 +9,12 @@ import type { ConfigModel } from '../model/types';
 /**
  * Docs from the user's own JupyterHub: runs the shipped helper (server/python/hubcfg_introspect.py)
  * with a Python interpreter, time-limited, in a scratch directory, and turns its answer into a
- * `TraitOverlay` for the trait catalogue. Never runs the user's config; the server never calls this
- * in an untrusted workspace. Results are cached per interpreter (path + mtime) and request, and
- * dropped when the interpreter or an introspected package changes on disk.
+ * `TraitOverlay` for the trait catalogue. Never runs the user's config; the server calls this only in
+ * a workspace the client reports as trusted, or that the user opted in for (`hubcfg.introspection`).
+ * The helper imports JupyterHub and the plugins installed packages register as its entry points; the
+ * modules and classes a config names only when the request says so (`importConfigNamed`, from
+ * `hubcfg.introspectConfigClasses`). Results are cached per interpreter (path + mtime) and request,
+ * and dropped when the interpreter or an introspected package changes on disk.
  */
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -50,6 +53,11 @@ export interface IntrospectionRequest {
   classes: string[];
   /** modules the config imports names from that it gives to `*_class` traits */
   modules: string[];
+  /**
+   * true: the helper may import `classes` and `modules` (their top-level code runs). Without it the
+   * helper ignores both lists (set only with `hubcfg.introspectConfigClasses`).
+   */
+  importConfigNamed?: boolean;
 }
 
 interface CacheEntry {
@@ -88,13 +96,18 @@ export function which(cmd: string, envPath = process.env.PATH ?? ''): string | u
   return undefined;
 }
 
+/** Whether the hubcfg.pythonInterpreter setting turns introspection off (`off`, `none`, `false`, `disabled`). */
+export function interpreterOff(setting: string): boolean {
+  return /^(off|none|false|disabled?)$/i.test(setting.trim());
+}
+
 /**
  * The interpreter to introspect with: the setting (`off` turns it off), else the Python extension's
  * interpreter (sent by the VS Code client), else `python3` (`python` on Windows) on PATH.
  */
 export function resolveInterpreter(setting: string, fromClient: string | undefined): { path?: string; label: string; off?: boolean } {
   const s = setting.trim();
-  if (/^(off|none|false|disabled?)$/i.test(s)) return { label: 'off', off: true };
+  if (interpreterOff(s)) return { label: 'off', off: true };
   const expand = (p: string) => p.replace(/^~(?=$|[\\/])/, os.homedir());
   if (s) {
     const p = which(expand(s));
@@ -243,7 +256,7 @@ export class Introspector {
   constructor(private readonly log: (msg: string) => void = () => undefined, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
   private key(interpreter: string, req: IntrospectionRequest): string {
-    return `${interpreter}\u0000${req.classes.join(',')}\u0000${req.modules.join(',')}`;
+    return `${interpreter}\u0000${req.classes.join(',')}\u0000${req.modules.join(',')}\u0000${req.importConfigNamed ? 'import' : ''}`;
   }
 
   private stamp(interpreter: string): string {

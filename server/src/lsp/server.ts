@@ -29,7 +29,7 @@ import { findProjectConfig, withProjectConfig } from '../config/project';
 import type { EngineOptions } from '../engine';
 import { pythonParser } from '../parse/python';
 import { rbacHoverAt, scopeCompletionContext, scopeCompletions } from '../rbac/features';
-import { Introspector, describeState, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
+import { Introspector, describeState, interpreterOff, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -46,7 +46,11 @@ const DEBOUNCE_MS = 150;
 export interface InitOptions {
   /** settings for clients without workspace/configuration */
   settings?: unknown;
-  /** false: the workspace is not trusted (VS Code Restricted Mode): limited mode, no interpreter is run */
+  /**
+   * Workspace trust as the editor knows it. true: full mode (introspection may run); false (VS Code
+   * Restricted Mode): limited mode, no interpreter is run, whatever the settings say; absent (any
+   * client that does not know it): limited mode unless `hubcfg.introspection` is "on".
+   */
   workspaceTrusted?: boolean;
   /** the Python extension's interpreter for the workspace */
   pythonInterpreter?: string;
@@ -61,7 +65,7 @@ export interface StatusParams {
   forced?: boolean;
   jupyterhubVersion?: string;
   chartVersion?: string;
-  /** untrusted workspace: limited mode */
+  /** limited mode: no interpreter is run, because the workspace is not trusted or nothing says it is */
   limited: boolean;
   introspection: IntrospectionState;
   /** why the file was not analysed (too large, binary) */
@@ -104,7 +108,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let hasConfigurationPull = false;
   let workspaceRoots: string[] = [];
   const loggedProjectProblems = new Set<string>();
-  let trusted = true;
+  /** what the client said about workspace trust; undefined: nothing (fail closed, see trustMode) */
+  let clientTrust: boolean | undefined;
+  /** mode lines already logged (each once until trust or settings change) */
+  const loggedModes = new Set<string>();
   let clientPython: string | undefined;
   /** files linted by an audit (not open): re-published from disk when closed */
   const audited = new Set<string>();
@@ -132,7 +139,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!workspaceRoots.length && params.rootUri) workspaceRoots = [URI.path(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as InitOptions;
     if (init.settings) globalSettings = normaliseSettings(init.settings);
-    if (init.workspaceTrusted === false) trusted = false;
+    if (typeof init.workspaceTrusted === 'boolean') clientTrust = init.workspaceTrusted;
     if (typeof init.pythonInterpreter === 'string' && init.pythonInterpreter) clientPython = init.pythonInterpreter;
     return {
       capabilities: {
@@ -158,7 +165,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         /* reported when a file is analysed */
       }
     });
-    connection.console.info(`hubcfg: server started (node ${process.version}, ${trusted ? 'trusted workspace' : 'untrusted workspace: limited mode, no interpreter is run'})`);
+    // with workspace/configuration the settings (and so the mode) are per file: logged when a file is analysed
+    const mode = hasConfigurationPull
+      ? clientTrust === false
+        ? trustMode(DEFAULT_SETTINGS).why
+        : clientTrust
+          ? 'the client reports a trusted workspace: full mode unless hubcfg.introspection is "off"'
+          : 'no trust information from the client: limited mode unless hubcfg.introspection is "on"'
+      : trustMode(globalSettings).why;
+    connection.console.info(`hubcfg: server started (node ${process.version}; ${mode})`);
   });
 
   function settingsFor(uri: string): Promise<Settings> {
@@ -175,6 +190,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeConfiguration((change) => {
     settingsCache.clear();
+    loggedModes.clear();
     const s = (change.settings as { hubcfg?: unknown } | null)?.hubcfg;
     if (s) globalSettings = normaliseSettings(s);
     for (const doc of documents.all()) void validate(doc);
@@ -182,10 +198,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // the client tells us when the user trusts the workspace, and when the Python extension's interpreter changes
   connection.onNotification('hubcfg/workspaceTrust', (p: { trusted?: boolean }) => {
-    const was = trusted;
-    trusted = p?.trusted !== false;
-    if (was !== trusted) {
-      connection.console.info(`hubcfg: workspace ${trusted ? 'trusted: full mode' : 'not trusted: limited mode'}`);
+    if (typeof p?.trusted !== 'boolean') {
+      connection.console.warn('hubcfg: hubcfg/workspaceTrust without a boolean "trusted": ignored');
+      return;
+    }
+    const was = clientTrust;
+    clientTrust = p.trusted;
+    if (was !== clientTrust) {
+      loggedModes.clear();
+      connection.console.info(`hubcfg: the client reports the workspace as ${clientTrust ? 'trusted' : 'not trusted'}`);
       for (const doc of documents.all()) void validate(doc);
     }
   });
@@ -214,9 +235,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return /\.ya?ml$/i.test(p) ? 'z2jh_values' : 'jupyterhub_config';
   }
 
+  /**
+   * Whether an interpreter may be run, and why (fail closed): the client's "not trusted" always wins;
+   * then hubcfg.introspection "off"; then the client's "trusted"; without trust information only
+   * hubcfg.introspection "on" allows it. Even then the classes the config names are imported only
+   * with hubcfg.introspectConfigClasses.
+   */
+  function trustMode(settings: Settings): { run: boolean; limited: boolean; why: string } {
+    if (clientTrust === false) {
+      const ignored = settings.introspection === 'on' ? ' (hubcfg.introspection "on" does not override that)' : '';
+      return { run: false, limited: true, why: `the client reports the workspace as not trusted: limited mode, no interpreter is run${ignored}` };
+    }
+    if (settings.introspection === 'off') return { run: false, limited: false, why: 'hubcfg.introspection is "off": no interpreter is run' };
+    if (interpreterOff(settings.pythonInterpreter)) return { run: false, limited: false, why: 'hubcfg.pythonInterpreter is "off": no interpreter is run' };
+    const imports = settings.introspectConfigClasses
+      ? 'the classes the config names are imported too (hubcfg.introspectConfigClasses)'
+      : 'the classes the config names are not imported (hubcfg.introspectConfigClasses is off)';
+    if (clientTrust) return { run: true, limited: false, why: `the client reports a trusted workspace: full mode, ${imports}` };
+    if (settings.introspection === 'on') return { run: true, limited: false, why: `no trust information from the client, hubcfg.introspection is "on": full mode, ${imports}` };
+    return { run: false, limited: true, why: 'no trust information from the client: limited mode, no interpreter is run (hubcfg.introspection "on" or initializationOptions.workspaceTrusted true allows it)' };
+  }
+
   /** The interpreter and overlay for a document, and the introspection state for the status item. */
   function introspectionFor(settings: Settings, request: IntrospectionRequest): { interpreter?: string; overlay?: TraitOverlay; state: IntrospectionState; needsRun: boolean } {
-    if (!trusted) return { state: { state: 'untrusted', detail: 'untrusted workspace: limited mode, no interpreter is run (bundled docs only)' }, needsRun: false };
+    const mode = trustMode(settings);
+    if (!loggedModes.has(mode.why)) {
+      loggedModes.add(mode.why);
+      connection.console.info(`hubcfg: ${mode.why}`);
+    }
+    if (!mode.run) return { state: { state: mode.limited ? 'untrusted' : 'off', detail: `${mode.why}; bundled docs only` }, needsRun: false };
     const interp = resolveInterpreter(settings.pythonInterpreter, clientPython);
     if (interp.off) return { state: { state: 'off', detail: 'reading docs from an installed JupyterHub is off (hubcfg.pythonInterpreter)' }, needsRun: false };
     if (!interp.path) return { state: { state: 'unavailable', interpreter: interp.label, detail: `no Python interpreter found (${interp.label}): bundled docs only` }, needsRun: false };
@@ -257,12 +304,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!settings.enable) {
         st.result = undefined;
         await publish([]);
-        sendStatus(st, { uri, kind: 'unknown', enabled: false, limited: !trusted, introspection: { state: 'off', detail: 'hubcfg is turned off for this file (hubcfg.enable)' } });
+        sendStatus(st, { uri, kind: 'unknown', enabled: false, limited: trustMode(settings).limited, introspection: { state: 'off', detail: 'hubcfg is turned off for this file (hubcfg.enable)' } });
         return;
       }
       const text = doc.getText();
       const kind = forcedKind(uri, text, settings, doc.languageId);
-      const intro = introspectionFor(settings, st.request ?? NO_REQUEST);
+      const intro = introspectionFor(settings, settings.introspectConfigClasses ? st.request ?? NO_REQUEST : NO_REQUEST);
       const opts = { ...optionsFor(uri, settings), ...(kind ? { kind } : {}) };
       const result = await withTraitOverlay(intro.overlay, () => analyze(text, URI.path(uri), opts));
       // a newer edit arrived while this one was analysed: its own run will publish
@@ -278,15 +325,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         forced: !!kind && !uri.startsWith('untitled:'),
         jupyterhubVersion: result.kind === 'unknown' ? undefined : result.jupyterhubVersion,
         chartVersion: result.chartVersion,
-        limited: !trusted,
+        limited: trustMode(settings).limited,
         introspection: intro.state,
         skipped: result.model?.skipped,
       });
       if (result.kind === 'unknown' || !intro.interpreter) return;
       // the classes this config names that the bundled catalogue lacks (plugins, own classes) are what
-      // the helper imports beyond JupyterHub and its entry points (bundled only: the request stays stable)
+      // the helper imports beyond JupyterHub and its entry points (bundled only: the request stays
+      // stable), and only with hubcfg.introspectConfigClasses: importing them runs their code
       const bundled = traitCatalog(result.jupyterhubVersion, undefined);
-      const request = requestFromModel(result.model, (c) => !!bundled.getClass(c));
+      const named = settings.introspectConfigClasses ? requestFromModel(result.model, (c) => !!bundled.getClass(c)) : NO_REQUEST;
+      const request: IntrospectionRequest = named.classes.length || named.modules.length ? { ...named, importConfigNamed: true } : NO_REQUEST;
       const changed = !sameRequest(st.request, request);
       st.request = request;
       if (changed || intro.needsRun) {
@@ -299,7 +348,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       connection.console.error(`hubcfg: could not analyse ${uri}: ${(e as Error).stack ?? e}`);
-      sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: !trusted, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
+      sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: trustMode(settings).limited, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
     }
   }
 

@@ -18,7 +18,20 @@ export interface Settings {
   extraGlobs: string[];
   /** interpreter for reading the installed JupyterHub's docs: a path or command; empty: the Python extension's, else python3 on PATH; "off": never */
   pythonInterpreter: string;
+  /**
+   * When the server may run that interpreter: `auto` only when the client reports a trusted workspace
+   * (VS Code does; a client that says nothing gets limited mode), `on` also without trust information
+   * from the client (never when the client reports the workspace as untrusted), `off` never.
+   */
+  introspection: IntrospectionSetting;
+  /**
+   * Also import the modules and classes the config names in `*_class` settings (their top-level code
+   * runs). Off: only JupyterHub and the plugins installed packages register as its entry points.
+   */
+  introspectConfigClasses: boolean;
 }
+
+export type IntrospectionSetting = 'auto' | 'on' | 'off';
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
@@ -29,10 +42,12 @@ export const DEFAULT_SETTINGS: Settings = {
   chartVersion: '',
   extraGlobs: [],
   pythonInterpreter: '',
+  introspection: 'auto',
+  introspectConfigClasses: false,
 };
 
 /** The setting keys the server reads (without the `hubcfg.` prefix), for the manifest test. */
-export const SETTING_KEYS = ['enable', 'jupyterhubVersion', 'trust', 'rules', 'maxFileSize', 'chartVersion', 'extraGlobs', 'pythonInterpreter'] as const;
+export const SETTING_KEYS = ['enable', 'jupyterhubVersion', 'trust', 'rules', 'maxFileSize', 'chartVersion', 'extraGlobs', 'pythonInterpreter', 'introspection', 'introspectConfigClasses'] as const;
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -53,6 +68,9 @@ export function normaliseSettings(raw: unknown): Settings {
   if (typeof r.chartVersion === 'string' && r.chartVersion.trim() && r.chartVersion.trim() !== 'auto') s.chartVersion = r.chartVersion.trim();
   if (Array.isArray(r.extraGlobs)) s.extraGlobs = r.extraGlobs.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim());
   if (typeof r.pythonInterpreter === 'string') s.pythonInterpreter = r.pythonInterpreter.trim();
+  // anything but the exact values keeps the default (auto: fail closed without trust information)
+  if (r.introspection === 'auto' || r.introspection === 'on' || r.introspection === 'off') s.introspection = r.introspection;
+  if (r.introspectConfigClasses === true) s.introspectConfigClasses = true;
   return s;
 }
 
