@@ -16,6 +16,8 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { LspClient } from './helpers/lsp';
 import { normaliseSettings } from '../server/src/lsp/settings';
+import { runHelper } from '../server/src/introspect';
+import { ROOT } from './helpers/fixtures';
 
 const clients: LspClient[] = [];
 after(async () => {
@@ -228,4 +230,16 @@ test('the trust settings fail closed: anything but the exact values keeps auto /
   for (const v of ['auto', 'on', 'off'] as const) assert.equal(normaliseSettings({ introspection: v }).introspection, v);
   for (const v of ['true', 1, 'yes', null]) assert.equal(normaliseSettings({ introspectConfigClasses: v }).introspectConfigClasses, false, String(v));
   assert.equal(normaliseSettings({ introspectConfigClasses: true }).introspectConfigClasses, true);
+});
+
+test('the helper itself ignores config-named modules and classes unless the request has importConfigNamed', { skip: NO_PY }, async () => {
+  const k = makeCase();
+  const helper = path.join(ROOT, 'server', 'python', 'hubcfg_introspect.py');
+  const named = { classes: [`${MODULE}.ProbeAuthenticator`], modules: [MODULE] };
+  const a = await runHelper(k.interpreter, named, 30000, helper);
+  assert.ok(a.jupyterhub, 'the helper got past importing JupyterHub');
+  assert.equal(fs.existsSync(k.importMarker), false, 'not imported without importConfigNamed');
+  assert.ok(a.errors.some((e) => e.startsWith('not imported (importConfigNamed is off)')), a.errors.join('; '));
+  await runHelper(k.interpreter, { ...named, importConfigNamed: true }, 30000, helper);
+  assert.ok(fs.existsSync(k.importMarker), 'imported with importConfigNamed');
 });
