@@ -9,6 +9,7 @@ import { applySuppressions, parseDirectives } from './suppress';
 import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
+import { foreignClassNames } from './context/classIdentity';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -140,7 +141,8 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   else model = await modelFromPython(text, { kind });
   result.model = model;
   result.findings = runRules(model, {
-    traits,
+    // a class the config imports from another package is not judged by a catalogued namesake
+    traits: traits.hiding(foreignClassNames(model, traits)),
     chart: chart ? { version: chart.chart, catalog: chartCatalog(chart.catalog) } : undefined,
     jupyterhubVersion: traits.version,
     trust: opts.trust ?? 'untrusted-users',

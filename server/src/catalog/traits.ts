@@ -265,6 +265,19 @@ export class TraitCatalog {
     return this.classes.get(name);
   }
 
+  /**
+   * The same catalogue without some classes: for a config that selects another package's class of
+   * the same name (see context/classIdentity.ts), whose settings the namesake must not judge.
+   */
+  hiding(names: Iterable<string>): TraitCatalog {
+    const hidden = new Set(names);
+    if (![...hidden].some((n) => this.classes.has(n))) return this;
+    const view = Object.create(TraitCatalog.prototype) as TraitCatalog;
+    const classes = new Map([...this.classes].filter(([n]) => !hidden.has(n)));
+    Object.assign(view, this, { classes, traitCache: new Map() });
+    return view;
+  }
+
   /** Whether a trait exists at the judged version (catalogue `added` filter for JupyterHub's own traits). */
   private existsAt(t: TraitEntry, pkg: string): boolean {
     if (pkg !== 'jupyterhub' || !t.added) return true;
