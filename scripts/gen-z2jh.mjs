@@ -2,13 +2,14 @@
 // Generate the Zero-to-JupyterHub (z2jh) chart catalogues from a z2jh git directory.
 //
 // Usage:
-//   node scripts/gen-z2jh.mjs --git-dir <path/to/zero-to-jupyterhub-k8s/.git> [--out <repo root>]
-//        [--versions 1.2.0,2.0.0,3.3.8,4.4.0] [--main-ref main]
+//   node scripts/gen-z2jh.mjs [--git-dir] <path/to/zero-to-jupyterhub-k8s(.git)> [--out <repo root>]
+//        [--versions 3.2.1,4.4.0] [--main-ref main]
 //
-//   --git-dir   a clone or bare mirror of jupyterhub/zero-to-jupyterhub-k8s (tags needed)
+//   --git-dir   a clone or bare mirror of jupyterhub/zero-to-jupyterhub-k8s (tags needed); the
+//               path may also be given as the only positional argument
 //   --out       repository root to write into (default: the parent of this script's folder)
-//   --versions  chart versions to write a catalogue for (default: newest final release of
-//               every major >= 1, e.g. 1.2.0, 2.0.0, 3.3.8, 4.4.0); "main" is always added
+//   --versions  chart releases to write a schema for (default: every final release >= 1.0.0);
+//               "main" is always added
 //   --main-ref  ref of the development head (default: branch "main", else HEAD)
 //
 // Reads, per ref, with `git show`:
@@ -18,16 +19,41 @@
 // and scans every final release tag >= 0.9.0 plus the main ref to compute `added`/history.
 //
 // Writes (facts only; upstream `description`/`title` prose is never stored):
-//   server/catalog/z2jh/<version>.json   one per chart version (and main.json)
-//   server/catalog/z2jh/index.json       versions, default, appVersion/JupyterHub per release
+//   server/catalog/z2jh/schemas.json     the values schema of every catalogued release and main,
+//                                        deduplicated (format below)
+//   server/catalog/z2jh/index.json       versions, default; per release: appVersion, JupyterHub,
+//                                        the hub image's pins, fingerprints of the schema
 //   server/catalog/z2jh/history.json     key paths added/removed between releases
 //   server/catalog/z2jh/traitmap.json    chart value -> JupyterHub/KubeSpawner trait mappings
+// and deletes per-version catalogues of the old layout (<version>.json) it finds there.
 //
-// Catalogue format (<version>.json):
-//   { "schema": 1, "chart": "4.4.0", "appVersion": "5.5.0", "jupyterhub": "5.5",
-//     "commit": "<sha of the tag/ref>",
-//     "source": "jupyterhub/zero-to-jupyterhub-k8s@4.4.0 jupyterhub/values.schema.yaml",
-//     "root": Node }
+// schemas.json:
+//   { "schema": 2, "upstream": ..., "nodes": [Rec, ...],
+//     "releases": { "<chart>": { "root": <node id>, "doc": "<reference page URL>" } } }
+//   Every release's schema is a tree of Nodes (below). The tree is stored hash-consed: each
+//   distinct subtree once, in `nodes` (children before parents), and a release names its root.
+//   Rec = a Node whose child Nodes (under p, pp, ap, items, any, all, if, then, else, not) are
+//   replaced by their index in `nodes`, and without `doc`: the loader rebuilds `doc` from the
+//   release's reference page and the key path (see attachDocs). A release that changes one key
+//   adds only the nodes on the way from that key to the root.
+//
+// index.json "versions" (catalogued releases and main): {chart, file (the key for
+//   chartCatalog(), = chart), appVersion, jupyterhub, kubeVersion, commit, date, paths,
+//   fp: {paths, n, tree}}:
+//   fp.paths = sha256 (first 16 hex) of the sorted lines "<path> <types>" read from the upstream
+//   schema file itself (schemaLines: properties, patternProperties "*", additionalProperties
+//   schema "*", items "[]", through then/else/allOf/anyOf/oneOf); fp.n = their count;
+//   fp.tree = sha256 (first 16 hex) of the canonical JSON (sorted keys) of the release's Node
+//   tree, doc included. test/z2jh.releases.test.ts recomputes both from the decoded catalogue.
+// index.json "releases" (every final release >= 0.9.0, and main): {appVersion, jupyterhub,
+//   kubeVersion, date, schema, commit, pins, python?}: pins = the JupyterHub packages
+//   images/hub/requirements.txt pins (normalised names: "jupyterhub-" prefix dropped, so
+//   jupyterhub, kubespawner, oauthenticator, ldapauthenticator, nativeauthenticator,
+//   firstuseauthenticator, tmpauthenticator, ltiauthenticator, hmacauthenticator,
+//   dummyauthenticator, nullauthenticator, idle-culler; and traitlets); python = X.Y of the
+//   hub image's python:X.Y base image, when it has one.
+//
+// Node format (the decoded form, as server/src/catalog/z2jh.ts gives it to the rules):
 //   Node = {
 //     "t"?: string | string[],      JSON-schema type(s)
 //     "enum"?: unknown[], "const"?: unknown,
@@ -81,7 +107,8 @@
 // Requires the `yaml` npm package (a project dependency).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -97,6 +124,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m && !a.startsWith('-') && o['git-dir'] === undefined) { o['git-dir'] = a; continue; }
     if (!m) throw new Error(`unexpected argument: ${a}`);
     o[m[1]] = m[2] !== undefined ? m[2] : argv[++i];
   }
@@ -104,7 +132,7 @@ function parseArgs(argv) {
 }
 const args = parseArgs(process.argv.slice(2));
 if (!args['git-dir']) {
-  console.error('usage: node scripts/gen-z2jh.mjs --git-dir <z2jh git dir> [--out <repo root>] [--versions a,b] [--main-ref main]');
+  console.error('usage: node scripts/gen-z2jh.mjs [--git-dir] <z2jh git dir> [--out <repo root>] [--versions a,b] [--main-ref main]');
   process.exit(2);
 }
 const GIT_DIR = resolve(args['git-dir']);
@@ -134,11 +162,9 @@ if (!finals.length) throw new Error('no release tags >= 0.9.0 found in the git d
 let MAIN_REF = args['main-ref'];
 if (!MAIN_REF) { try { revParse('main'); MAIN_REF = 'main'; } catch { MAIN_REF = 'HEAD'; } }
 
-const newestOfMajor = new Map();
-for (const t of finals) { const M = parseVer(t)[0]; if (M >= 1) newestOfMajor.set(M, t); }
 const catalogVersions = args.versions
   ? args.versions.split(',').map((s) => s.trim()).filter(Boolean)
-  : [...newestOfMajor.values()];
+  : finals.filter((t) => parseVer(t)[0] >= 1);
 for (const v of catalogVersions) if (v !== 'main' && !finals.includes(v)) throw new Error(`no tag ${v}`);
 const DEFAULT_VERSION = finals[finals.length - 1];
 
@@ -413,6 +439,94 @@ function countNodes(n) {
   return { nodes, paths, closed, open };
 }
 
+
+// ---------------------------------------------------------------- storage (schemas.json)
+// Keys of a Node that hold child Nodes; everything else is data.
+const NODE_MAPS = ['p', 'pp'];
+const NODE_ONE = ['ap', 'items', 'if', 'then', 'else', 'not'];
+const NODE_LISTS = ['any', 'all', 'items'];
+function newNodeStore() {
+  const nodes = [], ids = new Map();
+  const put = (n) => {
+    const rec = {};
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'doc') continue; // rebuilt by the loader from the key path
+      if (NODE_MAPS.includes(k)) rec[k] = Object.fromEntries(Object.entries(v).map(([kk, c]) => [kk, put(c)]));
+      else if (NODE_LISTS.includes(k) && Array.isArray(v)) rec[k] = v.map(put);
+      else if (NODE_ONE.includes(k) && v && typeof v === 'object') rec[k] = put(v);
+      else rec[k] = v;
+    }
+    const key = JSON.stringify(rec);
+    let id = ids.get(key);
+    if (id === undefined) { id = nodes.length; nodes.push(rec); ids.set(key, id); }
+    return id;
+  };
+  return { nodes, put };
+}
+// The loader's decoding (server/src/catalog/z2jh.ts decodes the same way).
+function decodeNode(nodes, id, doc) {
+  const build = (i) => {
+    const rec = nodes[i], n = {};
+    for (const [k, v] of Object.entries(rec)) {
+      if (NODE_MAPS.includes(k)) n[k] = Object.fromEntries(Object.entries(v).map(([kk, c]) => [kk, build(c)]));
+      else if (NODE_LISTS.includes(k) && Array.isArray(v)) n[k] = v.map(build);
+      else if (NODE_ONE.includes(k) && typeof v === 'number') n[k] = build(v);
+      else n[k] = v;
+    }
+    return n;
+  };
+  const root = build(id);
+  attachDocs(root, doc);
+  return root;
+}
+function canonical(v) {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+}
+const sha16 = (text) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+// Fingerprint lines of an upstream schema file, read from the file's own YAML (not from the
+// Node conversion): "<path> <type|type>" for every key path, "*" for patternProperties and an
+// additionalProperties schema, "[]" for array items, alternatives (then/else/allOf/anyOf/oneOf)
+// merged into the same path.
+function schemaLines(schema) {
+  const types = new Map();
+  const walk = (s, path, depth, refs) => {
+    if (depth > 64) throw new Error('schema too deep');
+    if (s && typeof s === 'object' && typeof s.$ref === 'string') {
+      if (refs.includes(s.$ref)) return;
+      const { $ref, ...rest } = s;
+      walk({ ...resolveRef(schema, $ref), ...rest }, path, depth + 1, [...refs, $ref]);
+      return;
+    }
+    if (path) { const set = types.get(path) ?? new Set(); types.set(path, set); if (s && typeof s === 'object') for (const t of [].concat(s.type ?? [])) set.add(t); }
+    if (!s || typeof s !== 'object') return;
+    const at = (k) => (path ? `${path}.${k}` : k);
+    for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, at(k), depth + 1, refs);
+    for (const v of Object.values(s.patternProperties ?? {})) walk(v, at('*'), depth + 1, refs);
+    if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, at('*'), depth + 1, refs);
+    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) walk(s.items, at('[]'), depth + 1, refs);
+    for (const k of ['then', 'else']) if (s[k] && typeof s[k] === 'object') walk(s[k], path, depth + 1, refs);
+    for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) for (const x of s[k]) walk(x, path, depth + 1, refs);
+  };
+  walk(schema, '', 0, []);
+  return [...types].map(([p, t]) => `${p} ${[...t].sort().join('|')}`).sort();
+}
+// The JupyterHub packages pinned by the hub image's requirements.txt (pip-compile output).
+const PIN_KEEP = (name) => name === 'jupyterhub' || name === 'traitlets' || name.startsWith('jupyterhub-') || /authenticator|spawner/.test(name);
+function requirementPins(text) {
+  const pins = {};
+  for (const raw of (text ?? '').split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?:==\s*([^\s;\\]+)|@\s*(\S+))/.exec(line);
+    if (!m) continue;
+    const name = m[1].toLowerCase().replace(/[._]+/g, '-');
+    if (!PIN_KEEP(name)) continue;
+    pins[name === 'jupyterhub' ? name : name.replace(/^jupyterhub-/, '')] = m[2] ?? m[3];
+  }
+  return Object.fromEntries(Object.entries(pins).sort(([a], [b]) => (a === 'jupyterhub' ? -1 : b === 'jupyterhub' ? 1 : a.localeCompare(b))));
+}
+
 // ---------------------------------------------------------------- traitmap
 const CONFIG_PY = 'jupyterhub/files/hub/jupyterhub_config.py';
 // Hand-checked mappings that the regex scan cannot see (values consumed through local
@@ -592,46 +706,63 @@ function addedFor(label) {
 // ---- catalogues
 const summary = [];
 const versionsOut = [];
+const store = newNodeStore();
+const schemaReleases = {};
 for (const label of [...catalogVersions.filter((v) => v !== 'main'), 'main']) {
   const r = byLabel.get(label);
   if (!r.node) { console.warn(`skip ${label}: no schema`); continue; }
   const root = structuredClone(r.node);
+  const doc = docBase(label);
   attachDefaults(root, r.values);
-  attachDocs(root, docBase(label));
+  attachDocs(root, doc);
   attachAdded(root, '', addedFor(label));
   for (const p of r.notes.fail) {
     let n = root;
     for (const seg of p.split('.')) n = n && branches(n).map((b) => b.p?.[seg]).find(Boolean);
     if (n) { n.fail = true; delete n.added; }
   }
+  const id = store.put(root);
+  // the loader's decoding must give this very tree back
+  const tree = canonical(root);
+  if (canonical(decodeNode(store.nodes, id, doc)) !== tree) throw new Error(`the stored schema of ${label} does not decode to itself`);
+  schemaReleases[label] = { root: id, doc };
   const app = r.chart.appVersion != null ? String(r.chart.appVersion) : null;
-  const cat = {
-    schema: 1,
-    chart: label,
-    appVersion: app,
-    jupyterhub: jhMinor(app),
-    kubeVersion: r.chart.kubeVersion ?? null,
-    commit: r.commit,
-    date: r.date,
-    source: `${UPSTREAM}@${label === 'main' ? `${MAIN_REF} (${r.commit.slice(0, 8)})` : label} ${r.schemaFile}`,
-    root,
-  };
-  writeJson(`${label}.json`, cat);
   const c = countNodes(root);
-  summary.push({ version: label, ...c });
-  versionsOut.push({ chart: label, file: `${label}.json`, appVersion: app, jupyterhub: jhMinor(app), kubeVersion: cat.kubeVersion, commit: r.commit, date: r.date, paths: c.paths });
+  const lines = schemaLines(r.schema);
+  summary.push({ version: label, ...c, lines: lines.length });
+  versionsOut.push({
+    chart: label, file: label, appVersion: app, jupyterhub: jhMinor(app), kubeVersion: r.chart.kubeVersion ?? null, commit: r.commit, date: r.date, paths: c.paths,
+    fp: { paths: sha16(lines.join('\n')), n: lines.length, tree: sha16(tree) },
+  });
+}
+writeJson('schemas.json', {
+  schema: 2,
+  upstream: UPSTREAM,
+  note: 'values schema of every catalogued chart release, hash-consed: see scripts/gen-z2jh.mjs',
+  releases: schemaReleases,
+  nodes: store.nodes,
+});
+// per-version files of the old layout
+for (const f of readdirSync(OUT_DIR)) {
+  if (/^(\d+\.\d+\.\d+|main)\.json$/.test(f)) { unlinkSync(join(OUT_DIR, f)); console.log(`  removed ${join(OUT_DIR, f)} (old layout)`); }
 }
 
 // ---- index
+function releaseFacts(r) {
+  const app = r.chart.appVersion != null ? String(r.chart.appVersion) : null;
+  const pins = requirementPins(show(r.commit, 'images/hub/requirements.txt'));
+  const py = [...(show(r.commit, 'images/hub/Dockerfile') ?? '').matchAll(/^FROM\s+python:(\d+\.\d+)/gm)].map((m) => m[1]).pop();
+  return {
+    appVersion: app, jupyterhub: jhMinor(app), kubeVersion: r.chart.kubeVersion ?? null, date: r.date, schema: r.schemaFile ?? null,
+    commit: r.commit.slice(0, 12), ...(py ? { python: py } : {}), pins,
+  };
+}
 writeJson('index.json', {
-  schema: 1,
+  schema: 2,
   upstream: UPSTREAM,
   default: DEFAULT_VERSION,
   versions: versionsOut,
-  releases: Object.fromEntries(releases.filter((r) => r.label !== 'main').map((r) => {
-    const app = r.chart.appVersion != null ? String(r.chart.appVersion) : null;
-    return [r.label, { appVersion: app, jupyterhub: jhMinor(app), kubeVersion: r.chart.kubeVersion ?? null, date: r.date, schema: r.schemaFile ?? null }];
-  })),
+  releases: Object.fromEntries(releases.map((r) => [r.label, releaseFacts(r)])),
 });
 
 // ---- history
@@ -725,6 +856,7 @@ writeJson('traitmap.json', traitmap);
 
 // ---- report
 console.log(`z2jh: ${releases.length} refs scanned (${finals[0]} .. ${finals[finals.length - 1]}, main=${mainRel.commit.slice(0, 12)}); default ${DEFAULT_VERSION}`);
-for (const s of summary) console.log(`  ${s.version.padEnd(6)} nodes=${s.nodes} property-paths=${s.paths} closed=${s.closed} open=${s.open}`);
+for (const s of summary) console.log(`  ${s.version.padEnd(6)} nodes=${s.nodes} property-paths=${s.paths} fingerprint-lines=${s.lines} closed=${s.closed} open=${s.open}`);
+console.log(`  schemas.json: ${Object.keys(schemaReleases).length} releases, ${store.nodes.length} distinct nodes`);
 console.log(`  traitmap entries: ${traitmap.length} (${traitmap.filter((e) => e.how !== 'manual').length} scanned, ${traitmap.filter((e) => e.until).length} historical)`);
 for (const [p, n] of written) console.log(`  wrote ${p} (${n} bytes)`);

@@ -59,7 +59,7 @@ test('a key that only a newer chart has says which chart has it', async () => {
   const old = await analyze(text, '/deploy/values.yaml', { chartVersion: '3.3.8' });
   const msgs = old.diagnostics.filter((d) => d.rule === 'z2jh/unknown-key').map((d) => d.message);
   assert.equal(msgs.length, 2);
-  assert.match(msgs.find((m) => m.includes('"httpRoute"'))!, /it is a key of chart 4\.4\.0/);
+  assert.match(msgs.find((m) => m.includes('"httpRoute"'))!, /it is a key of chart 4\.3\.0/);
   assert.match(msgs.find((m) => m.includes('"command"'))!, /it is a key of chart main/);
   const head = await analyze(text, '/deploy/values.yaml', { chartVersion: 'main' });
   assert.ok(!head.diagnostics.some((d) => d.rule === 'z2jh/unknown-key'));

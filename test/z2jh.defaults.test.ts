@@ -7,7 +7,7 @@ import { chartIndex, chartCatalog, type SchemaNode } from '../server/src/catalog
 /**
  * The chart's own defaults, rebuilt from the catalogue (`def` of every key), are values Helm
  * accepts: linting them as a values file of that chart version must give no schema error and no
- * rule may throw. Every key shape of every catalogued chart version goes through every rule.
+ * rule may throw. Every key shape of every chart release (1.0.0 on, and main) goes through every rule.
  */
 function defaults(n: SchemaNode): unknown {
   const kids = Object.entries(n.p ?? {});

@@ -35,10 +35,16 @@ export interface ChartCatalog {
 
 interface ChartIndex {
   default: string;
-  /** releases with a schema catalogue */
-  versions: { chart: string; file?: string; appVersion: string; jupyterhub: string }[];
-  /** every chart release: its JupyterHub version */
-  releases?: Record<string, { appVersion: string; jupyterhub: string }>;
+  /** releases with a schema catalogue (and main); `file` is the key for chartCatalog() */
+  versions: { chart: string; file?: string; appVersion: string; jupyterhub: string; fp?: { paths: string; n: number; tree: string } }[];
+  /** every chart release (and main): its JupyterHub version and the packages its hub image pins */
+  releases?: Record<string, { appVersion: string; jupyterhub: string; pins?: Record<string, string>; python?: string }>;
+}
+
+/** server/catalog/z2jh/schemas.json: every release's schema tree, hash-consed (see scripts/gen-z2jh.mjs). */
+interface SchemaStore {
+  releases: Record<string, { root: number; doc: string }>;
+  nodes: Record<string, unknown>[];
 }
 
 export interface ChartRename {
@@ -94,36 +100,130 @@ export function chartVersions(): { keys: string[]; default: string } {
   return { keys: idx.versions.filter((v) => v.file).map((v) => v.chart), default: idx.default };
 }
 
+const numeric = (v: string): number[] => v.split('.').map((x) => parseInt(x, 10) || 0);
+function cmpRelease(a: string, b: string): number {
+  const x = numeric(a);
+  const y = numeric(b);
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/** Final releases (not main) known to the index, oldest first. */
+let releaseCache: { chart: string; jupyterhub: string }[] | undefined;
+function knownReleases(): { chart: string; jupyterhub: string }[] {
+  if (releaseCache) return releaseCache;
+  const idx = chartIndex();
+  const all = idx.releases ? Object.entries(idx.releases).map(([chart, r]) => ({ chart, jupyterhub: r.jupyterhub })) : idx.versions;
+  return (releaseCache = all.filter((v) => v.chart !== 'main' && /^\d+\.\d+\.\d+$/.test(v.chart)).sort((a, b) => cmpRelease(a.chart, b.chart)));
+}
+
 /**
  * Resolves a requested chart version ("4.1.0", "3", "main", "latest") to the release it names
- * (for its JupyterHub version) and the schema catalogue that best describes it (same major, newest).
+ * (for its JupyterHub version) and the schema catalogue of that release. A version we have no
+ * release for (a patch we don't know, a pre-release such as 4.0.0-beta.1 or a chartpress dev
+ * build) is judged as the nearest release not later than it, never a later one; "3" / "3.2" is
+ * the newest 3.x / 3.2.x release. Charts before 1.0.0 had no schema: they get the oldest one
+ * (and the rules do not enforce it, see chartValidatesValues).
  */
 export function resolveChart(requested?: string): { chart: string; catalog: string; jupyterhub: string } {
   const idx = chartIndex();
   const withFile = idx.versions.filter((v) => v.file);
-  const pick = (chart: string) => idx.versions.find((v) => v.chart === chart);
-  if (!requested || requested === 'latest') {
-    const d = pick(idx.default)!;
-    return { chart: d.chart, catalog: d.file!, jupyterhub: d.jupyterhub };
-  }
+  const cats = new Map(withFile.map((v) => [v.chart, v]));
+  const finals = withFile.filter((v) => v.chart !== 'main').sort((a, b) => cmpRelease(a.chart, b.chart));
+  const releases = knownReleases();
+  const result = (chart: string) => {
+    const own = cats.get(chart);
+    const cat = own ?? [...finals].reverse().find((v) => cmpRelease(v.chart, chart) <= 0) ?? finals[0] ?? withFile[0];
+    const rel = releases.find((r) => r.chart === chart);
+    return { chart, catalog: cat.file!, jupyterhub: rel?.jupyterhub ?? own?.jupyterhub ?? cat.jupyterhub };
+  };
+  if (!requested || requested === 'latest') return result(idx.default);
   if (requested === 'main' || requested === 'dev') {
-    const m = pick('main') ?? withFile[withFile.length - 1];
+    const m = cats.get('main') ?? withFile[withFile.length - 1];
     return { chart: m.chart, catalog: m.file!, jupyterhub: m.jupyterhub };
   }
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(requested.trim());
-  if (!m) throw new Error(`unknown chart version "${requested}" (expected e.g. ${withFile.map((v) => v.chart).join(', ')})`);
-  const major = m[1];
-  const all = idx.releases ? Object.entries(idx.releases).map(([chart, r]) => ({ chart, ...r })) : idx.versions;
-  const releases = all.filter((v) => v.chart !== 'main' && v.chart.split('.')[0] === major).sort((a, b) => compareVersions(a.chart, b.chart));
-  const want = `${major}.${m[2] ?? '999'}.${m[3] ?? '999'}`;
-  const release = [...releases].reverse().find((v) => compareVersions(v.chart, want) <= 0) ?? releases[0];
-  const cats = withFile.filter((v) => v.chart !== 'main' && v.chart.split('.')[0] === major);
-  const cat = cats[cats.length - 1] ?? withFile.filter((v) => v.chart !== 'main').sort((a, b) => compareVersions(a.chart, b.chart)).filter((v) => compareVersions(v.chart, want) <= 0).pop() ?? withFile[0];
-  return { chart: release?.chart ?? cat.chart, catalog: cat.file!, jupyterhub: release?.jupyterhub ?? cat.jupyterhub };
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(\S*)/.exec(requested.trim());
+  if (!m) throw new Error(`unknown chart version "${requested}" (expected a release such as ${idx.default}, a major such as 3, main or latest)`);
+  const [major, minor, patch] = [m[1], m[2], m[3]].map((x) => (x === undefined ? undefined : Number(x)));
+  const suffix = m[4] ?? '';
+  let pick: string | undefined;
+  if (minor === undefined || patch === undefined || /^\.(x|\*)/i.test(suffix)) {
+    // "3", "3.2", "3.x": the newest release of that major (minor), else the newest before it
+    const ofIt = releases.filter((r) => { const [a, b] = numeric(r.chart); return a === major && (minor === undefined || b === minor); });
+    pick = ofIt.length ? ofIt[ofIt.length - 1].chart : [...releases].reverse().find((r) => cmpRelease(r.chart, `${major}.${minor ?? 999999}.999999`) <= 0)?.chart;
+  } else {
+    const want = `${major}.${minor}.${patch}`;
+    // "-beta.1", "-0.dev.git...": a pre-release comes before its release; "+build" is the release
+    const pre = suffix !== '' && !suffix.startsWith('+');
+    pick = [...releases].reverse().find((r) => (pre ? cmpRelease(r.chart, want) < 0 : cmpRelease(r.chart, want) <= 0))?.chart;
+  }
+  pick ??= releases[0]?.chart ?? finals[0]?.chart ?? withFile[0].chart;
+  return result(pick);
 }
 
+/**
+ * The versions the hub image of a chart release pins (images/hub/requirements.txt), by normalised
+ * package name: jupyterhub, kubespawner, oauthenticator, ldapauthenticator, nativeauthenticator,
+ * firstuseauthenticator, tmpauthenticator, ltiauthenticator, ... and traitlets. The version is
+ * resolved like resolveChart (so "3.2.5" gives 3.2.1's pins); undefined when the index has none.
+ */
+export function chartPins(chartVersion?: string): Record<string, string> | undefined {
+  let chart: string;
+  try {
+    chart = resolveChart(chartVersion).chart;
+  } catch {
+    return undefined;
+  }
+  const pins = chartIndex().releases?.[chart]?.pins;
+  return pins ? { ...pins } : undefined;
+}
+
+const NODE_MAPS = new Set(['p', 'pp']);
+const NODE_ONE = new Set(['ap', 'items', 'if', 'then', 'else', 'not']);
+const NODE_LISTS = new Set(['any', 'all', 'items']);
+const docSlug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+
+/** Rebuilds a release's tree from the node table: fresh objects per occurrence, `doc` from the key path. */
+function decodeSchema(store: SchemaStore, id: number, doc: string): SchemaNode {
+  const build = (i: number, depth: number): SchemaNode => {
+    const rec = store.nodes[i];
+    if (!rec || depth > 200) throw new Error(`hubcfg: chart schema node ${i} is missing or cyclic`);
+    const n: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rec)) {
+      if (NODE_MAPS.has(k) && v && typeof v === 'object') n[k] = Object.fromEntries(Object.entries(v as Record<string, number>).map(([kk, c]) => [kk, build(c, depth + 1)]));
+      else if (NODE_LISTS.has(k) && Array.isArray(v)) n[k] = (v as number[]).map((c) => build(c, depth + 1));
+      else if (NODE_ONE.has(k) && typeof v === 'number') n[k] = build(v, depth + 1);
+      else n[k] = v;
+    }
+    return n as SchemaNode;
+  };
+  const root = build(id, 0);
+  // the reference page has one anchor per key reachable through properties (a `then` replaces its node)
+  const docs = (node: SchemaNode, pre: string) => {
+    const d = node.then ?? node;
+    for (const [k, c] of Object.entries(d.p ?? {})) {
+      c.doc = `${doc}#${docSlug(`schema_${pre}${k}`)}`;
+      docs(c, `${pre}${k}.`);
+    }
+  };
+  docs(root, '');
+  return root;
+}
+
+const catalogCache = new Map<string, ChartCatalog>();
+/** The schema catalogue of a chart release ("3.2.1", "main"; a legacy "3.2.1.json" works too). */
 export function chartCatalog(file: string): ChartCatalog {
-  return load<ChartCatalog>(file);
+  const chart = file.replace(/\.json$/, '');
+  let cat = catalogCache.get(chart);
+  if (cat) return cat;
+  const store = load<SchemaStore>('schemas.json');
+  const rel = store.releases[chart];
+  if (!rel) throw new Error(`hubcfg: no chart schema for "${file}"`);
+  const v = chartIndex().versions.find((x) => x.chart === chart);
+  const facts = chartIndex().releases?.[chart];
+  cat = { chart, appVersion: v?.appVersion ?? facts?.appVersion ?? '', jupyterhub: v?.jupyterhub ?? facts?.jupyterhub ?? '', root: decodeSchema(store, rel.root, rel.doc) };
+  catalogCache.set(chart, cat);
+  return cat;
 }
 
 export function chartRenames(): ChartRename[] {
