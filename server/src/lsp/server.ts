@@ -352,7 +352,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** The catalogue a document was judged with (its JupyterHub version, and the introspected classes). */
   function catalogOf(st: DocState): TraitCatalog {
-    return traitCatalog(st.result!.jupyterhubVersion, st.overlay);
+    return traitCatalog(st.result!.jupyterhubVersion, st.overlay, st.result!.pluginVersions);
   }
 
   function chartOf(st: DocState) {
