@@ -13,6 +13,12 @@ One catalogue (e.g. a new JupyterHub release):
         --base-catalog server/catalog/traits/traitlets-5.json \
         --out server/catalog/traits/jupyterhub-5.5.json
 
+Plugins listed with `versions` in the manifest get one compact multi-version file
+(`<package>.json`, schema 2) and their fingerprints (test/fixtures/traits/fingerprints.json).
+Compare every catalogued plugin version with upstream source again (writes nothing):
+
+    python3 scripts/gen-traits.py --verify --sources-dir DIR [--only oauthenticator]
+
 The upstream code is never imported: every module of the package is parsed with
 the `ast` module and `config=True` traits are read from class bodies.  Only facts
 are written (names, types, defaults, versions, doc URLs); help texts are reduced

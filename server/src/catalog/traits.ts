@@ -363,13 +363,15 @@ export class TraitCatalog {
     }
     if (overlay) {
       this.overlaySource = overlay.source;
-      this.mergeOverlay(overlay);
+      this.mergeOverlay(overlay, plugins);
     }
   }
 
   /** See `TraitOverlay`. Bundled entries are copied, never changed (they are shared between catalogues). */
-  private mergeOverlay(o: TraitOverlay): void {
+  private mergeOverlay(o: TraitOverlay, plugins: Record<string, string>): void {
     const major = (v: string | undefined) => (v ?? '').split('.').slice(0, 2).join('.');
+    // a plugin judged at a chosen version takes no traits from another installed version
+    const samePlugin = (pkg: string, installed: string) => !plugins[pkg] || major(installed) === major(plugins[pkg]);
     const sameHub = !!o.jupyterhub && major(o.jupyterhub) === major(this.version);
     /** the help of a trait as the installed class resolves it (own traits, then its bases) */
     const helpOf = (cls: string, trait: string): string | undefined => {
@@ -394,7 +396,7 @@ export class TraitCatalog {
         const help = helpOf(name, t);
         traits[t] = help ? { ...e, help } : e;
       }
-      const addTraits = mine.package === oc.package && (!isHub || sameHub);
+      const addTraits = mine.package === oc.package && (isHub ? sameHub : samePlugin(mine.package, oc.packageVersion));
       if (addTraits) for (const [t, e] of Object.entries(oc.entry.traits)) if (!(t in traits) && !mine.entry.removed?.[t]) traits[t] = e;
       this.classes.set(name, { ...mine, entry: { ...mine.entry, traits, help: oc.entry.help ?? mine.entry.help } });
     }
