@@ -13,6 +13,12 @@ One catalogue (e.g. a new JupyterHub release):
         --base-catalog server/catalog/traits/traitlets-5.json \
         --out server/catalog/traits/jupyterhub-5.5.json
 
+Plugins listed with `versions` in the manifest get one compact multi-version file
+(`<package>.json`, schema 2) and their fingerprints (test/fixtures/traits/fingerprints.json).
+Compare every catalogued plugin version with upstream source again (writes nothing):
+
+    python3 scripts/gen-traits.py --verify --sources-dir DIR [--only oauthenticator]
+
 The upstream code is never imported: every module of the package is parsed with
 the `ast` module and `config=True` traits are read from class bodies.  Only facts
 are written (names, types, defaults, versions, doc URLs); help texts are reduced
@@ -34,6 +40,7 @@ REPO_ROOT = os.path.dirname(SCRIPT_DIR)
 DEFAULT_MANIFEST = os.path.join(SCRIPT_DIR, "data", "trait-sources.json")
 DEFAULT_DEPRECATIONS = os.path.join(SCRIPT_DIR, "data", "deprecations.json")
 DEFAULT_OUT_DIR = os.path.join(REPO_ROOT, "server", "catalog", "traits")
+DEFAULT_FINGERPRINTS = os.path.join(REPO_ROOT, "test", "fixtures", "traits", "fingerprints.json")
 
 # Classes of the traitlets config machinery: the roots of every configurable.
 TRAITLETS_CONFIGURABLES = {
@@ -1370,6 +1377,11 @@ def public_classes(analysis):
     return keep
 
 
+# snapshots of history refs, shared by the catalogues of one run (a multi-version package scans
+# each release once as the catalogue itself and reuses it as history for the later ones)
+_SNAP_CACHE = {}
+
+
 def build_catalog(args_ns, tree, history_trees, deprecations, base_classes, doc_cfg, github):
     package = args_ns.package
     version = norm_version(args_ns.ref) if args_ns.ref else (args_ns.version or "unknown")
@@ -1409,12 +1421,18 @@ def build_catalog(args_ns, tree, history_trees, deprecations, base_classes, doc_
     # --- history: added / changed / removed
     snaps = []
     for ref, htree in history_trees:
-        try:
-            ha = Analysis(htree, package, args_ns.package_dir, args_ns.exclude, base_classes)
-        except Exception as e:  # pragma: no cover
-            log("  warning: history ref %s failed: %r" % (ref, e))
-            continue
-        snaps.append((norm_version(ref), snapshot(ha)))
+        ckey = (getattr(htree, "git_dir", None), ref, package)
+        snap = _SNAP_CACHE.get(ckey) if ckey[0] else None
+        if snap is None:
+            try:
+                ha = Analysis(htree, package, args_ns.package_dir, args_ns.exclude, base_classes)
+            except Exception as e:  # pragma: no cover
+                log("  warning: history ref %s failed: %r" % (ref, e))
+                continue
+            snap = snapshot(ha)
+            if ckey[0]:
+                _SNAP_CACHE[ckey] = snap
+        snaps.append((norm_version(ref), snap))
     snaps.sort(key=lambda s: vkey(s[0]))
     snaps = [s for s in snaps if vkey(s[0]) < vkey(version)]
     current = snapshot(analysis)
@@ -1611,6 +1629,8 @@ def run_one(ns, manifest):
     log("scanning %s %s (%d history refs)" % (ns.package, ns.ref or ns.repo, len(history)))
     catalog, _ = build_catalog(ns, tree, history, deprecations, base_classes, doc_cfg, github)
     tree.close()
+    if getattr(ns, "no_write", False):
+        return catalog
     write_catalog(catalog, ns.out)
     c, t = counts(catalog)
     log("  wrote %s: %d classes, %d traits" % (ns.out, c, t))
@@ -1638,9 +1658,35 @@ def run_all(ns):
     written = {}
     index_files = []
     only = set(ns.only.split(",")) if ns.only else None
+    fingerprints = load_json(ns.fingerprints, {"schema": 1, "packages": {}})
     for cat in manifest["catalogs"]:
         pkg = cat["package"]
         pkg_cfg = manifest["packages"][pkg]
+        if "versions" in cat:
+            # a multi-version package: one compact file (docs/dev/catalog-format.md, schema 2)
+            out_name = "%s.json" % pkg
+            out_path = os.path.join(out_dir, out_name)
+            if only is None or pkg in only:
+                repo = locate_repo(ns.sources_dir, pkg_cfg["repo"])
+                if not repo:
+                    raise SystemExit("repository %s not found under %s" % (pkg_cfg["repo"], ns.sources_dir))
+                bases = [written[b] for b in pkg_cfg.get("baseCatalogs", [])]
+                cats = build_versions(ns, manifest, cat, repo, bases)
+                compact = compact_catalogs(pkg, pkg_cfg.get("repo") or pkg, cats, norm_version(cat["ref"]))
+                write_compact(compact, out_path)
+                fingerprints["packages"][pkg] = OrderedDict(
+                    (c["version"], catalog_fingerprint(c)) for _, c in cats)
+                log("  wrote %s: %d versions" % (out_path, len(cats)))
+            else:
+                compact = load_json(out_path)
+            default = decode_compact(compact, compact["default"])
+            c, t = counts(default)
+            index_files.append(OrderedDict([
+                ("file", out_name), ("package", pkg), ("version", compact["default"]),
+                ("key", compact["default"]), ("prerelease", False), ("default", True),
+                ("classes", c), ("traits", t), ("schema", 2), ("versions", compact["versions"]),
+            ]))
+            continue
         out_name = "%s-%s.json" % (pkg, cat["key"])
         out_path = os.path.join(out_dir, out_name)
         if only is None or pkg in only:
@@ -1671,13 +1717,281 @@ def run_all(ns):
             ("default", bool(cat.get("default"))), ("classes", c), ("traits", t),
         ]))
     write_index(index_files, os.path.join(out_dir, "index.json"))
+    if ns.fingerprints:
+        write_fingerprints(fingerprints, ns.fingerprints)
+
+
+def build_versions(ns, manifest, cat, repo, bases):
+    """Full (schema 1) catalogues of every version of a multi-version package, oldest first."""
+    pkg = cat["package"]
+    pkg_cfg = manifest["packages"][pkg]
+    refs = sorted(cat["versions"], key=lambda r: vkey(norm_version(r)))
+    if norm_version(cat["ref"]) not in [norm_version(r) for r in refs]:
+        raise SystemExit("%s: the default ref %s is not in its versions" % (pkg, cat["ref"]))
+    history_all = sorted(set(pkg_cfg.get("history", [])) | set(refs), key=lambda r: vkey(norm_version(r)))
+    out = []
+    for ref in refs:
+        target = vkey(norm_version(ref))
+        hist = [h for h in history_all if vkey(norm_version(h)) < target]
+        sub = argparse.Namespace(
+            repo=repo, ref=ref, package=pkg, package_dir=None, exclude=None,
+            history_refs=",".join(hist), out=os.path.join(ns.out_dir, "%s.json" % pkg),
+            base_catalog=list(bases), deprecations=ns.deprecations, github=None,
+            doc_version=cat.get("docVersion"), version=None, no_write=True,
+        )
+        out.append((ref, run_one(sub, manifest)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# compact multi-version catalogues (schema 2)
+# ---------------------------------------------------------------------------
+
+def _ref_doc(value, ref):
+    """Doc URLs that name the git ref (README links) use the placeholder {ref}."""
+    if isinstance(value, str) and ref:
+        return value.replace("/blob/%s/" % ref, "/blob/{ref}/")
+    return value
+
+
+def _templated(entry, ref):
+    out = OrderedDict()
+    for k, v in entry.items():
+        out[k] = _ref_doc(v, ref) if k == "doc" else v
+    return out
+
+
+def _ranges(indices, versions):
+    """Sorted version indices -> "a..b,c" (inclusive runs of catalogued versions)."""
+    parts = []
+    start = prev = None
+    for i in indices:
+        if start is None:
+            start = prev = i
+        elif i == prev + 1:
+            prev = i
+        else:
+            parts.append((start, prev))
+            start = prev = i
+    if start is not None:
+        parts.append((start, prev))
+    return ",".join(versions[a] if a == b else "%s..%s" % (versions[a], versions[b]) for a, b in parts)
+
+
+def _variants(values, versions):
+    """[(index, value)] -> [{"in": ranges, **value}], one variant per distinct value."""
+    groups = OrderedDict()
+    for i, v in values:
+        groups.setdefault(dumps_compact(v), (v, []))[1].append(i)
+    out = []
+    for v, idx in groups.values():
+        e = OrderedDict([("in", _ranges(idx, versions))])
+        e.update(sorted(v.items()))
+        out.append(e)
+    return out
+
+
+def compact_catalogs(package, repo, cats, default):
+    """[(ref, schema-1 catalogue)] (oldest first) -> one schema-2 catalogue."""
+    versions = [c["version"] for _, c in cats]
+    refs = [ref for ref, _ in cats]
+    classes = {}
+    for i, (ref, c) in enumerate(cats):
+        for cname, e in c["classes"].items():
+            slot = classes.setdefault(cname, {"meta": [], "traits": {}, "removed": {}})
+            meta = OrderedDict((k, _ref_doc(v, ref) if k == "doc" else v)
+                               for k, v in e.items() if k not in ("traits", "removed"))
+            slot["meta"].append((i, meta))
+            for tname, t in e.get("traits", {}).items():
+                slot["traits"].setdefault(tname, []).append((i, _templated(t, ref)))
+            for tname, r in e.get("removed", {}).items():
+                slot["removed"].setdefault(tname, []).append((i, _templated(r, ref)))
+    out_classes = OrderedDict()
+    for cname in sorted(classes):
+        slot = classes[cname]
+        ce = OrderedDict([("meta", _variants(slot["meta"], versions))])
+        ce["traits"] = OrderedDict((t, _variants(v, versions)) for t, v in sorted(slot["traits"].items()))
+        if slot["removed"]:
+            ce["removed"] = OrderedDict((t, _variants(v, versions)) for t, v in sorted(slot["removed"].items()))
+        out_classes[cname] = ce
+    src = cats[0][1]["source"].split("@")[0]
+    return OrderedDict([
+        ("schema", 2), ("package", package), ("source", src), ("default", default),
+        ("versions", versions), ("refs", refs), ("classes", out_classes),
+    ])
+
+
+def _in_ranges(spec, i, versions):
+    pos = {v: n for n, v in enumerate(versions)}
+    for part in spec.split(","):
+        a, _, b = part.partition("..")
+        if pos[a] <= i <= pos[b or a]:
+            return True
+    return False
+
+
+def decode_compact(compact, version):
+    """The schema-1 catalogue of one catalogued version of a schema-2 file (mirror of the TS loader)."""
+    versions = compact["versions"]
+    i = versions.index(version)
+    ref = compact["refs"][i]
+
+    def pick(variants):
+        for v in variants:
+            if _in_ranges(v["in"], i, versions):
+                e = OrderedDict((k, x) for k, x in v.items() if k != "in")
+                if isinstance(e.get("doc"), str):
+                    e["doc"] = e["doc"].replace("{ref}", ref)
+                return e
+        return None
+
+    classes = OrderedDict()
+    for cname, ce in compact["classes"].items():
+        meta = pick(ce["meta"])
+        if meta is None:
+            continue
+        entry = OrderedDict(meta)
+        entry["traits"] = OrderedDict()
+        for tname, vs in ce["traits"].items():
+            t = pick(vs)
+            if t is not None:
+                entry["traits"][tname] = t
+        removed = OrderedDict()
+        for tname, vs in ce.get("removed", {}).items():
+            r = pick(vs)
+            if r is not None:
+                removed[tname] = r
+        if removed:
+            entry["removed"] = removed
+        classes[cname] = OrderedDict(sorted(entry.items()))
+    return OrderedDict([
+        ("schema", 1), ("package", compact["package"]), ("version", version),
+        ("source", "%s@%s (AST scan)" % (compact["source"], ref)), ("classes", classes),
+    ])
+
+
+def write_compact(compact, path):
+    """One class / trait per line for readable diffs."""
+    lines = ["{"]
+    for k in ("schema", "package", "source", "default", "versions", "refs"):
+        lines.append("%s:%s," % (json.dumps(k), dumps_compact(compact[k])))
+    lines.append('"classes":{')
+    cnames = list(compact["classes"])
+    for ci, cname in enumerate(cnames):
+        ce = compact["classes"][cname]
+        lines.append("%s:{" % json.dumps(cname))
+        keys = [k for k in ("meta", "traits", "removed") if k in ce]
+        for ki, k in enumerate(keys):
+            comma = "," if ki < len(keys) - 1 else ""
+            if k == "meta":
+                lines.append('"meta":%s%s' % (dumps_compact(ce[k]), comma))
+                continue
+            lines.append("%s:{" % json.dumps(k))
+            items = list(ce[k].items())
+            for ti, (tname, vs) in enumerate(items):
+                lines.append("%s:%s%s" % (json.dumps(tname), dumps_compact(vs), "," if ti < len(items) - 1 else ""))
+            lines.append("}" + comma)
+        lines.append("}" + ("," if ci < len(cnames) - 1 else ""))
+    lines.append("}")
+    lines.append("}")
+    text = "\n".join(lines) + "\n"
+    json.loads(text)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+# ---------------------------------------------------------------------------
+# fingerprints (test/traits.versions.test.ts checks that decoding reproduces them)
+# ---------------------------------------------------------------------------
+
+def class_fingerprint_lines(entry):
+    """Canonical text of what a class offers: bases, traits with types and deprecations, removed names."""
+    lines = ["bases " + ",".join(entry.get("bases", []))]
+    for tname in sorted(entry.get("traits", {})):
+        t = entry["traits"][tname]
+        d = t.get("deprecated") or {}
+        lines.append("trait %s %s %s|%s|%s|%s" % (tname, t["type"], d.get("since", ""), d.get("renamedTo", ""),
+                                                 d.get("effect", ""), "inexact" if d.get("exact") is False else ""))
+    for tname in sorted(entry.get("removed", {})):
+        r = entry["removed"][tname]
+        lines.append("removed %s %s|%s|%s|%s" % (tname, r.get("since", ""), r.get("renamedTo", ""),
+                                                r.get("effect", ""), "inexact" if r.get("exact") is False else ""))
+    return lines
+
+
+def catalog_fingerprint(catalog):
+    import hashlib
+    out = OrderedDict()
+    for cname in sorted(catalog["classes"]):
+        text = "\n".join(class_fingerprint_lines(catalog["classes"][cname]))
+        out[cname] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return out
+
+
+def write_fingerprints(fps, path):
+    lines = ["{", '"schema":1,', '"packages":{']
+    names = sorted(fps["packages"])
+    for pi, name in enumerate(names):
+        lines.append("%s:{" % json.dumps(name))
+        vs = sorted(fps["packages"][name], key=vkey)
+        for vi, v in enumerate(vs):
+            lines.append("%s:%s%s" % (json.dumps(v), dumps_compact(fps["packages"][name][v]), "," if vi < len(vs) - 1 else ""))
+        lines.append("}" + ("," if pi < len(names) - 1 else ""))
+    lines.append("}")
+    lines.append("}")
+    text = "\n".join(lines) + "\n"
+    json.loads(text)
+    with open(path, "w") as f:
+        f.write(text)
+    log("wrote %s" % path)
+
+
+def verify_all(ns):
+    """Re-scan every catalogued version from upstream source; compare with the decoded compact files."""
+    manifest = load_json(ns.manifest)
+    index = load_json(os.path.join(ns.out_dir, "index.json"))
+    only = set(ns.only.split(",")) if ns.only else None
+    bad = 0
+    for cat in manifest["catalogs"]:
+        pkg = cat["package"]
+        if "versions" not in cat or (only is not None and pkg not in only):
+            continue
+        pkg_cfg = manifest["packages"][pkg]
+        repo = locate_repo(ns.sources_dir, pkg_cfg["repo"])
+        if not repo:
+            raise SystemExit("repository %s not found under %s" % (pkg_cfg["repo"], ns.sources_dir))
+        bases = []
+        for b in pkg_cfg.get("baseCatalogs", []):
+            info = index["packages"][b]
+            bases.append(os.path.join(ns.out_dir, info["versions"][info["default"]]))
+        compact = load_json(os.path.join(ns.out_dir, "%s.json" % pkg))
+        for ref, fresh in build_versions(ns, manifest, cat, repo, bases):
+            v = fresh["version"]
+            if v not in compact["versions"]:
+                log("MISSING %s %s: not in the compact catalogue" % (pkg, v))
+                bad += 1
+                continue
+            got = decode_compact(compact, v)
+            if dumps_compact(got) != dumps_compact(json.loads(dumps_compact(fresh))):
+                bad += 1
+                for cname in sorted(set(got["classes"]) | set(fresh["classes"])):
+                    a = got["classes"].get(cname)
+                    b = fresh["classes"].get(cname)
+                    if dumps_compact(a) != dumps_compact(json.loads(dumps_compact(b)) if b else None):
+                        log("DIFF %s %s %s" % (pkg, v, cname))
+            else:
+                log("ok %s %s" % (pkg, v))
+    if bad:
+        raise SystemExit("%d version(s) differ from upstream source" % bad)
+    log("every catalogued version agrees with its upstream source")
 
 
 def write_index(files, path):
     packages = OrderedDict()
     for f in files:
         p = packages.setdefault(f["package"], OrderedDict([("default", None), ("latest", None), ("versions", OrderedDict())]))
-        p["versions"][f["key"]] = f["file"]
+        for v in f.get("versions", [f["key"]]):
+            p["versions"][v] = f["file"]
         if f["default"]:
             p["default"] = f["key"]
     for name, p in packages.items():
@@ -1725,10 +2039,20 @@ def main(argv=None):
                     help="catalogue JSON resolving external base classes (repeatable; default: the "
                          "manifest's baseCatalogs, default versions from index.json next to --out)")
     ap.add_argument("--deprecations", default=DEFAULT_DEPRECATIONS)
+    ap.add_argument("--fingerprints", default=DEFAULT_FINGERPRINTS,
+                    help="--all: where to write the per-version fingerprints of multi-version packages")
+    ap.add_argument("--verify", action="store_true",
+                    help="with --sources-dir: re-scan every catalogued plugin version and compare it "
+                         "with the compact catalogue (writes nothing)")
     ap.add_argument("--github", help="owner/name, for the 'source' field and doc links")
     ap.add_argument("--doc-version", help="docs version slug (default from manifest: exact version / stable / latest)")
     ap.add_argument("--out", help="output catalogue path")
     ns = ap.parse_args(argv)
+    if ns.verify:
+        if not ns.sources_dir:
+            ap.error("--verify needs --sources-dir")
+        verify_all(ns)
+        return
     if ns.all:
         if not ns.sources_dir:
             ap.error("--all needs --sources-dir")

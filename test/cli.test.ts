@@ -120,3 +120,22 @@ test('--jupyterhub-version and --rule change the verdict', () => {
   const asError = JSON.parse(run(['check', '--format', 'json', '--jupyterhub-version', '4.1', '--rule', 'traitlets/*=error', f]).stdout);
   assert.equal(asError.files[0].diagnostics[0].severity, 'error');
 });
+
+test('--plugin-version judges a plugin as that release; --fix then keeps what that release reads', () => {
+  const d = tmpdir();
+  const file = path.join(d, 'jupyterhub_config.py');
+  const text = 'c.JupyterHub.authenticator_class = "cilogon"\nc.CILogonOAuthenticator.allowed_idps = {"https://idp.example.org": {"username_derivation": {"username_claim": "email"}}}\n';
+  fs.writeFileSync(file, text);
+  const old = run(['check', '--plugin-version', 'oauthenticator=17.3', '--fix', file]);
+  assert.equal(old.code, 0, old.stdout + old.stderr);
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+  // a .hubcfg.yaml can say it too; the flag wins
+  fs.writeFileSync(path.join(d, '.hubcfg.yaml'), 'versions:\n  oauthenticator: "17.3"\n');
+  assert.doesNotMatch(run(['check', file]).stdout, /deprecated-trait/);
+  assert.match(run(['check', '--plugin-version=oauthenticator=17.4', file]).stdout, /allowed_idps is deprecated since oauthenticator 17\.4\.0: use CILogonOAuthenticator\.idps/);
+  const bad = run(['check', '--plugin-version', 'oauthenticator=soon', file]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown oauthenticator version "soon"/);
+  assert.equal(run(['check', '--plugin-version', 'nosuchspawner=1.0', file]).code, 2);
+  assert.equal(run(['check', '--plugin-version', 'oauthenticator', file]).code, 2);
+});

@@ -15,6 +15,8 @@ function optionsOf(fx: Fixture): EngineOptions {
   if (fx.options.trust) o.trust = fx.options.trust as EngineOptions['trust'];
   if (fx.options.kind) o.kind = fx.options.kind as EngineOptions['kind'];
   if (fx.options['chart-version']) o.chartVersion = fx.options['chart-version'];
+  // plugin-versions=oauthenticator:17.3,kubespawner:6.2
+  if (fx.options['plugin-versions']) o.pluginVersions = Object.fromEntries(fx.options['plugin-versions'].split(',').map((kv) => kv.split(':') as [string, string]));
   // fixtures live under test/: name them as the config files they stand for
   return o;
 }

@@ -52,18 +52,21 @@ test('a .hubcfg.yaml beside the config (or above it) sets every documented key',
   fs.mkdirSync(path.join(d, 'deploy'));
   const file = path.join(d, 'deploy', 'jupyterhub_config.py');
   fs.writeFileSync(file, CONFIG);
-  fs.writeFileSync(path.join(d, '.hubcfg.yaml'), 'jupyterhubVersion: "4.1"\ntrust: trusted-users\nmaxFileSize: 100000\nrules:\n  traitlets/unknown-trait: error\n  security/*: off\n');
+  fs.writeFileSync(path.join(d, '.hubcfg.yaml'), 'jupyterhubVersion: "4.1"\ntrust: trusted-users\nmaxFileSize: 100000\nversions:\n  oauthenticator: "16.2"\nrules:\n  traitlets/unknown-trait: error\n  security/*: off\n');
   const p = findProjectConfig(file);
   assert.equal(p?.path, path.join(d, '.hubcfg.yaml'));
   assert.deepEqual(p?.problems, []);
   const opts = withProjectConfig({}, p?.config);
-  assert.deepEqual(opts, { jupyterhubVersion: '4.1', trust: 'trusted-users', maxFileSize: 100000, rules: { 'traitlets/unknown-trait': 'error', 'security/*': 'off' } });
+  assert.deepEqual(opts, { jupyterhubVersion: '4.1', trust: 'trusted-users', maxFileSize: 100000, rules: { 'traitlets/unknown-trait': 'error', 'security/*': 'off' }, pluginVersions: { oauthenticator: '16.2' } });
   const r = await analyze(CONFIG, file, opts);
+  assert.equal(r.pluginVersions?.oauthenticator, '16.2.0');
   assert.ok(r.diagnostics.every((d) => !d.rule.startsWith('security/')));
   assert.ok(r.diagnostics.some((d) => d.rule === 'traitlets/unknown-trait' && /allow_all/.test(d.message) && d.severity === 'error'));
   // the nearest file wins; problems are reported, not fatal
-  fs.writeFileSync(path.join(d, 'deploy', '.hubcfg.yaml'), 'trust: everyone\nbogus: 1\n');
+  fs.writeFileSync(path.join(d, 'deploy', '.hubcfg.yaml'), 'trust: everyone\nbogus: 1\nversions:\n  oauthenticator: soon\n  nosuchspawner: "1.0"\n');
   const q = findProjectConfig(file);
   assert.equal(q?.path, path.join(d, 'deploy', '.hubcfg.yaml'));
-  assert.equal(q?.problems.length, 2);
+  assert.equal(q?.problems.length, 4, q?.problems.join('; '));
+  assert.ok(q?.problems.some((m) => /versions\.oauthenticator: unknown oauthenticator version "soon"/.test(m)));
+  assert.ok(q?.problems.some((m) => /versions\.nosuchspawner: unknown plugin/.test(m)));
 });

@@ -25,6 +25,8 @@ export interface EngineOptions {
   chartVersion?: string;
   /** the caller could not read the file as text (e.g. invalid UTF-8): report it, analyse nothing */
   skipReason?: string;
+  /** plugin versions to judge against ({oauthenticator: "17.3", kubespawner: "6.2"}); win over a chart's pins */
+  pluginVersions?: Record<string, string>;
 }
 
 export interface DiagnosticEdit {
@@ -56,6 +58,8 @@ export interface AnalysisResult {
   jupyterhubVersion: string;
   /** z2jh values: the chart version judged against */
   chartVersion?: string;
+  /** the plugin versions judged against (catalogued versions, e.g. {oauthenticator: "17.3.0"}) */
+  pluginVersions?: Record<string, string>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -128,8 +132,10 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     chart = resolveChart(requested);
   }
   const hubVersion = opts.jupyterhubVersion && opts.jupyterhubVersion !== 'latest' ? opts.jupyterhubVersion : chart?.jupyterhub ?? opts.jupyterhubVersion;
-  const traits = traitCatalog(hubVersion);
-  const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version, chartVersion: chart?.chart };
+  // a chart release's plugin pins (when the chart catalogue provides them), then the user's choice
+  const pins = (chart as { pins?: Record<string, string> } | undefined)?.pins;
+  const traits = traitCatalog(hubVersion, undefined, pins || opts.pluginVersions ? { ...pins, ...opts.pluginVersions } : undefined);
+  const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version, chartVersion: chart?.chart, pluginVersions: traits.pluginVersions };
   if (kind === 'unknown') return result;
   const max = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   let model: ConfigModel;

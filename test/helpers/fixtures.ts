@@ -32,6 +32,7 @@ export interface Fixture {
  *   # fixed: c.JupyterHub.admin_access = False      (optional: the line after the first fix)
  *   # expect: RULE 3:0-4:2                            (explicit 1-based line:col ranges, columns 0-based)
  *   # fixture: jupyterhub-version=3.0 trust=trusted-users kind=...
+ *   # fixture: plugin-versions=oauthenticator:17.3,kubespawner:6.2  (judge plugins at these versions)
  *   # --- must not fire ---                           (what follows must produce no finding of the rule)
  * A caret line marks columns on the nearest line above it that is not itself a marker line.
  */

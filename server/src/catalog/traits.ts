@@ -61,6 +61,30 @@ interface IndexEntry {
   version: string;
   key?: string;
   prerelease?: boolean;
+  /** 2: a multi-version file (CompactFile) holding `versions` */
+  schema?: number;
+  versions?: string[];
+}
+
+/** One value of a class / trait / removed entry and the catalogued versions it holds for ("a..b,c"). */
+type Variant<T> = T & { in: string };
+
+/**
+ * A multi-version catalogue (docs/dev/catalog-format.md, schema 2): every class, trait and removed
+ * name carries the version ranges it exists in, with one variant per distinct value.
+ */
+interface CompactFile {
+  schema: 2;
+  package: string;
+  source: string;
+  default: string;
+  versions: string[];
+  refs: string[];
+  classes: Record<string, {
+    meta: Variant<Omit<ClassEntry, 'traits' | 'removed'>>[];
+    traits: Record<string, Variant<TraitEntry>[]>;
+    removed?: Record<string, Variant<RemovedTrait>[]>;
+  }>;
 }
 
 interface CatalogIndex {
@@ -128,6 +152,115 @@ function loadFile(name: string): CatalogFile {
   return f;
 }
 
+const compactCache = new Map<string, CompactFile>();
+/** The catalogue of one catalogued version of a multi-version file, decoded on first use and cached. */
+function loadVersion(name: string, version: string): CatalogFile {
+  const id = `${name}@${version}`;
+  let f = fileCache.get(id);
+  if (f) return f;
+  let c = compactCache.get(name);
+  if (!c) {
+    c = JSON.parse(fs.readFileSync(path.join(catalogIndex().dir, name), 'utf8')) as CompactFile;
+    compactCache.set(name, c);
+  }
+  f = decodeCompact(c, version);
+  fileCache.set(id, f);
+  return f;
+}
+
+/** Decodes one version of a schema-2 file (scripts/gen-traits.py `decode_compact` is the reference). */
+export function decodeCompact(c: CompactFile, version: string): CatalogFile {
+  const i = c.versions.indexOf(version);
+  if (i < 0) throw new Error(`${c.package} ${version} is not catalogued`);
+  const ref = c.refs[i];
+  const pos = new Map(c.versions.map((v, n) => [v, n]));
+  const holds = (spec: string): boolean =>
+    spec.split(',').some((part) => {
+      const [a, b] = part.split('..');
+      return (pos.get(a) ?? Infinity) <= i && i <= (pos.get(b ?? a) ?? -Infinity);
+    });
+  const pick = <T extends { doc?: string }>(variants: Variant<T>[] | undefined): T | undefined => {
+    const v = variants?.find((x) => holds(x.in));
+    if (!v) return undefined;
+    const { in: _in, ...rest } = v;
+    void _in;
+    const e = rest as unknown as T;
+    if (typeof e.doc === 'string' && e.doc.includes('{ref}')) e.doc = e.doc.replace('{ref}', ref);
+    return e;
+  };
+  const classes: Record<string, ClassEntry> = {};
+  for (const [name, ce] of Object.entries(c.classes)) {
+    const meta = pick(ce.meta);
+    if (!meta) continue;
+    const traits: Record<string, TraitEntry> = {};
+    for (const [t, vs] of Object.entries(ce.traits)) {
+      const e = pick(vs);
+      if (e) traits[t] = e;
+    }
+    const entry: ClassEntry = { ...meta, traits };
+    for (const [t, vs] of Object.entries(ce.removed ?? {})) {
+      const r = pick<RemovedTrait & { doc?: string }>(vs);
+      if (r) (entry.removed ??= {})[t] = r;
+    }
+    classes[name] = entry;
+  }
+  return { schema: 1, package: c.package, version, source: `${c.source}@${ref} (AST scan)`, classes };
+}
+
+/** "jupyterhub-kubespawner", "KubeSpawner", "oauthenticator" -> the catalogue's package name, if any. */
+export function pluginPackage(name: string): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/^jupyterhub[-_]/, '').replace(/[-_]/g, '');
+  const want = norm(name.trim());
+  return Object.keys(catalogIndex().index.packages ?? {}).find((p) => p !== 'jupyterhub' && p !== 'traitlets' && norm(p) === want);
+}
+
+/** The catalogued versions of a plugin package (oldest first) and the one used when none is asked for. */
+export function pluginVersions(pkg: string): { versions: string[]; default: string } | undefined {
+  const f = catalogIndex().index.files.find((x) => x.package === pkg);
+  if (!f) return undefined;
+  const versions = [...(f.versions ?? [f.version])].sort(compareVersions);
+  return { versions, default: f.version };
+}
+
+/**
+ * The catalogued version that judges a requested plugin version: the nearest one not later than it
+ * ("17.3" -> 17.3.0, "16.2" -> 16.2.0, "16.2.5" -> 16.2.1); a bare major ("16") is its newest
+ * release; "latest" or nothing is the current release. Older than every catalogued version: the
+ * oldest. Throws on an unknown package or a version that is not a release number.
+ */
+export function resolvePluginVersion(name: string, requested: string | undefined): { package: string; version: string } {
+  const pkg = pluginPackage(name);
+  const info = pkg ? pluginVersions(pkg) : undefined;
+  if (!pkg || !info) {
+    const known = Object.keys(catalogIndex().index.packages ?? {}).filter((p) => p !== 'jupyterhub' && p !== 'traitlets');
+    throw new Error(`unknown plugin "${name}" (known: ${known.join(', ')})`);
+  }
+  const r = (requested ?? '').trim().replace(/^v(?=\d)/, '');
+  if (!r || r === 'latest') return { package: pkg, version: info.default };
+  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(r);
+  if (!m) throw new Error(`unknown ${pkg} version "${requested}" (expected a release number such as ${info.default}, or latest)`);
+  if (m[2] === undefined) {
+    const major = info.versions.filter((v) => v.split('.')[0] === m[1]);
+    if (major.length) return { package: pkg, version: major[major.length - 1] };
+  }
+  const notLater = info.versions.filter((v) => compareVersions(v, r) <= 0);
+  return { package: pkg, version: notLater.length ? notLater[notLater.length - 1] : info.versions[0] };
+}
+
+/** Plugin versions as given by a user (package names as written) -> catalogued versions; bad entries are skipped. */
+function resolvePluginVersions(requested: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(requested ?? {})) {
+    try {
+      const r = resolvePluginVersion(name, v);
+      out[r.package] = r.version;
+    } catch {
+      // validated where the user gives it (CLI, .hubcfg.yaml); the engine never throws on it
+    }
+  }
+  return out;
+}
+
 /** The JupyterHub versions we have catalogues for, e.g. ["2.3", "3.0", "4.1", "5.5", "6.0"], and the default. */
 export function jupyterhubVersions(): { keys: string[]; default: string } {
   const { index } = catalogIndex();
@@ -185,14 +318,21 @@ export function withTraitOverlay<T>(overlay: TraitOverlay | undefined, fn: () =>
 
 const catalogs = new Map<string, TraitCatalog>();
 
-/** The trait catalogue for a JupyterHub version (plugin catalogues included, and the overlay in scope), cached. */
-export function traitCatalog(requested?: string, overlay: TraitOverlay | undefined = overlayScope.getStore()): TraitCatalog {
+/**
+ * The trait catalogue for a JupyterHub version (plugin catalogues included, and the overlay in scope), cached.
+ * `pluginVersions` ({oauthenticator: "17.3", kubespawner: "6.2"}) picks, per plugin, the catalogued version
+ * nearest not later than the one given (see `resolvePluginVersion`); other plugins are judged at their
+ * current release.
+ */
+export function traitCatalog(requested?: string, overlay: TraitOverlay | undefined = overlayScope.getStore(), pluginVersions?: Record<string, string>): TraitCatalog {
   const { version, key } = resolveVersion(requested);
-  const id = `${version}|${key}|${overlay?.id ?? ''}`;
+  const plugins = resolvePluginVersions(pluginVersions);
+  const pv = Object.keys(plugins).sort().map((p) => `${p}=${plugins[p]}`).join(',');
+  const id = `${version}|${key}|${pv}|${overlay?.id ?? ''}`;
   let c = catalogs.get(id);
   if (!c) {
-    if (overlay && catalogs.size > 64) for (const k of catalogs.keys()) if (!k.endsWith('|')) catalogs.delete(k);
-    c = new TraitCatalog(version, key, overlay);
+    if (catalogs.size > 64) for (const k of catalogs.keys()) if (overlay ? !k.endsWith('|') : k.split('|')[2] !== '') catalogs.delete(k);
+    c = new TraitCatalog(version, key, overlay, plugins);
     catalogs.set(id, c);
   }
   return c;
@@ -203,26 +343,35 @@ export class TraitCatalog {
   private readonly traitCache = new Map<string, Map<string, ResolvedTrait>>();
   /** JupyterHub version being judged (e.g. "5.2") and the catalogue key used ("5.5"); the overlay's source, if any */
   readonly overlaySource?: string;
-  constructor(readonly version: string, readonly key: string, overlay?: TraitOverlay) {
+  /** the catalogued version judged for each plugin package (e.g. {oauthenticator: "17.3.0", ...}) */
+  readonly pluginVersions: Record<string, string> = {};
+  constructor(readonly version: string, readonly key: string, overlay?: TraitOverlay, plugins: Record<string, string> = {}) {
     const { index } = catalogIndex();
     const files = index.files.filter((f) => f.package !== 'jupyterhub' || (f.key ?? f.version) === key);
     // JupyterHub's own classes win over same-named plugin classes
     files.sort((a, b) => (a.package === 'jupyterhub' ? -1 : 0) - (b.package === 'jupyterhub' ? -1 : 0));
     for (const f of files) {
-      const data = loadFile(f.file);
+      let data: CatalogFile;
+      if (f.schema === 2) {
+        const v = plugins[f.package] && f.versions?.includes(plugins[f.package]) ? plugins[f.package] : f.version;
+        this.pluginVersions[f.package] = v;
+        data = loadVersion(f.file, v);
+      } else data = loadFile(f.file);
       for (const [name, entry] of Object.entries(data.classes)) {
         if (!this.classes.has(name)) this.classes.set(name, { name, entry, package: data.package, packageVersion: data.version });
       }
     }
     if (overlay) {
       this.overlaySource = overlay.source;
-      this.mergeOverlay(overlay);
+      this.mergeOverlay(overlay, plugins);
     }
   }
 
   /** See `TraitOverlay`. Bundled entries are copied, never changed (they are shared between catalogues). */
-  private mergeOverlay(o: TraitOverlay): void {
+  private mergeOverlay(o: TraitOverlay, plugins: Record<string, string>): void {
     const major = (v: string | undefined) => (v ?? '').split('.').slice(0, 2).join('.');
+    // a plugin judged at a chosen version takes no traits from another installed version
+    const samePlugin = (pkg: string, installed: string) => !plugins[pkg] || major(installed) === major(plugins[pkg]);
     const sameHub = !!o.jupyterhub && major(o.jupyterhub) === major(this.version);
     /** the help of a trait as the installed class resolves it (own traits, then its bases) */
     const helpOf = (cls: string, trait: string): string | undefined => {
@@ -247,7 +396,7 @@ export class TraitCatalog {
         const help = helpOf(name, t);
         traits[t] = help ? { ...e, help } : e;
       }
-      const addTraits = mine.package === oc.package && (!isHub || sameHub);
+      const addTraits = mine.package === oc.package && (isHub ? sameHub : samePlugin(mine.package, oc.packageVersion));
       if (addTraits) for (const [t, e] of Object.entries(oc.entry.traits)) if (!(t in traits) && !mine.entry.removed?.[t]) traits[t] = e;
       this.classes.set(name, { ...mine, entry: { ...mine.entry, traits, help: oc.entry.help ?? mine.entry.help } });
     }

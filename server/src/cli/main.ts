@@ -6,7 +6,7 @@ import { expandArgs, DEFAULT_FILE_PATTERNS } from './files';
 import { toSarif, type FileResult } from './sarif';
 import { RULES, RULES_BY_ID } from '../rules';
 import type { Severity, TrustLevel } from '../rules/types';
-import { jupyterhubVersions, resolveVersion } from '../catalog/traits';
+import { jupyterhubVersions, resolvePluginVersion, resolveVersion } from '../catalog/traits';
 import { resolveChart } from '../catalog/z2jh';
 import { startServer } from '../lsp/server';
 import { findProjectConfig, withProjectConfig } from '../config/project';
@@ -24,6 +24,8 @@ Options for check:
   --format text|json|sarif           output format (default: text)
   --jupyterhub-version X.Y           judge as this JupyterHub version (default: latest)
   --chart-version X.Y.Z              judge z2jh values as this chart version (default: from Chart.yaml, else latest)
+  --plugin-version PKG=X.Y           judge a plugin as this release, e.g. oauthenticator=16.2 (repeatable;
+                                     default: its current release)
   --trust trusted-users|untrusted-users
                                      who your users are (default: untrusted-users)
   --rule ID=SEVERITY|off             override a rule (repeatable; ID may be "category/*")
@@ -78,6 +80,18 @@ function parseCheckArgs(argv: string[]): CheckArgs {
           throw new UsageError((e as Error).message);
         }
         a.opts.chartVersion = v;
+        break;
+      }
+      case '--plugin-version': {
+        const pv = value();
+        const m = /^([A-Za-z0-9_.-]+)=(\S+)$/.exec(pv);
+        if (!m) throw new UsageError(`--plugin-version takes PACKAGE=VERSION, e.g. oauthenticator=16.2, not "${pv}"`);
+        try {
+          resolvePluginVersion(m[1], m[2]);
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        (a.opts.pluginVersions ??= {})[m[1]] = m[2];
         break;
       }
       case '--trust': {
@@ -183,6 +197,7 @@ async function check(argv: string[]): Promise<number> {
       ...merged,
       ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
       rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
+      pluginVersions: merged.pluginVersions || args.opts.pluginVersions ? { ...(merged.pluginVersions ?? {}), ...(args.opts.pluginVersions ?? {}) } : undefined,
       skipReason: read.skipReason,
     };
     // a file named explicitly is a config even if its name does not say so

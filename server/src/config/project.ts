@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import type { EngineOptions } from '../engine';
 import type { Severity, TrustLevel } from '../rules/types';
+import { resolvePluginVersion } from '../catalog/traits';
 
 export const PROJECT_FILE = '.hubcfg.yaml';
 
@@ -12,6 +13,8 @@ export interface ProjectConfig {
   trust?: TrustLevel;
   rules?: Record<string, Severity | 'off'>;
   maxFileSize?: number;
+  /** plugin versions to judge against, e.g. {oauthenticator: "16.2"} (`versions:` in the file) */
+  versions?: Record<string, string>;
 }
 
 export interface LoadedProjectConfig {
@@ -64,6 +67,23 @@ export function loadProjectConfig(file: string): LoadedProjectConfig {
         if (typeof v === 'number' && v > 0) config.maxFileSize = v;
         else problems.push('maxFileSize must be a positive number');
         break;
+      case 'versions':
+        if (v && typeof v === 'object' && !Array.isArray(v)) {
+          config.versions = {};
+          for (const [name, ver] of Object.entries(v as Record<string, unknown>)) {
+            if (typeof ver !== 'string' && typeof ver !== 'number') {
+              problems.push(`versions.${name} must be a version such as "16.2"`);
+              continue;
+            }
+            try {
+              resolvePluginVersion(name, String(ver));
+              config.versions[name] = String(ver);
+            } catch (e) {
+              problems.push(`versions.${name}: ${(e as Error).message}`);
+            }
+          }
+        } else problems.push('versions must be a mapping of plugin to version, e.g. {oauthenticator: "16.2"}');
+        break;
       default:
         problems.push(`unknown setting "${k}"`);
     }
@@ -97,5 +117,6 @@ export function withProjectConfig(base: EngineOptions, project: ProjectConfig | 
     trust: project.trust ?? base.trust,
     maxFileSize: project.maxFileSize ?? base.maxFileSize,
     rules: { ...(base.rules ?? {}), ...(project.rules ?? {}) },
+    ...(project.versions || base.pluginVersions ? { pluginVersions: { ...(base.pluginVersions ?? {}), ...(project.versions ?? {}) } } : {}),
   };
 }

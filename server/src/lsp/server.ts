@@ -401,7 +401,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** The catalogue a document was judged with (its JupyterHub version, and the introspected classes). */
   function catalogOf(st: DocState): TraitCatalog {
-    return traitCatalog(st.result!.jupyterhubVersion, st.overlay);
+    return traitCatalog(st.result!.jupyterhubVersion, st.overlay, st.result!.pluginVersions);
   }
 
   function chartOf(st: DocState) {
@@ -464,7 +464,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (st?.result && st.result.kind === 'unknown') return null;
     if (!st?.result && !/jupyterhub_config[^/]*\.py$/.test(doc.uri)) return null;
     const settings = await settingsFor(doc.uri);
-    const catalog = st?.result ? catalogOf(st) : traitCatalog(optionsFor(doc.uri, settings).jupyterhubVersion);
+    const opts = optionsFor(doc.uri, settings);
+    const catalog = st?.result ? catalogOf(st) : traitCatalog(opts.jupyterhubVersion, undefined, opts.pluginVersions);
     let items: CompletionEntry[] | undefined;
     // inside a scope string (load_roles, server_token_scopes, ...): scope names, then filters
     const model = st?.result?.model;

@@ -10,10 +10,20 @@ export function splitTarget(target: string, cls: string): [string, string] {
   return i < 0 ? [cls, target] : [target.slice(0, i), target.slice(i + 1)];
 }
 
-/** The op's value is one the new trait accepts (judged like traitlets/type-mismatch; unknown traits pass). */
+/**
+ * Whether a rename target exists in the judged versions: "yes"; "no" when its class is catalogued
+ * but lacks the trait (e.g. CILogonOAuthenticator.idps before OAuthenticator 17.4); "unknown" when
+ * the class is in no catalogue. A rename can only be safe when the target exists.
+ */
+export function renameTarget(ctx: RuleContext, cls: string, trait: string): 'yes' | 'no' | 'unknown' {
+  if (ctx.traits.getTrait(cls, trait)) return 'yes';
+  return ctx.traits.getClass(cls) ? 'no' : 'unknown';
+}
+
+/** The op's value is one the new trait accepts (judged like traitlets/type-mismatch); false when the trait is unknown. */
 function valueFits(ctx: RuleContext, op: TraitOp, cls: string, trait: string): boolean {
   const t = ctx.traits.getTrait(cls, trait);
-  if (!t) return true;
+  if (!t) return false;
   if (op.op !== '=') return true;
   return !checkValue(t.entry, op.value, `${cls}.${trait}`);
 }
@@ -37,6 +47,8 @@ export default defineRule({
         if (r?.effect === 'copied' && r.renamedTo) {
           const [nc, nt] = splitTarget(r.renamedTo, r.definedIn);
           const targetClass = nc === r.definedIn ? op.cls : nc;
+          // the judged version has no such trait: the name is not moved anywhere (unknown-trait's business)
+          if (renameTarget(ctx, targetClass, nt) === 'no') continue;
           ctx.report({
             span: op.traitSpan,
             message: `${op.cls}.${op.trait} is an old name${r.since ? ` (renamed in ${r.since})` : ''}: use ${targetClass}.${nt}`,
@@ -51,9 +63,10 @@ export default defineRule({
       if (!dep.renamedTo && op.op === '=' && isLiteral(op.value) && 'default' in t.entry && JSON.stringify(literalToJson(op.value)) === JSON.stringify(t.entry.default)) continue;
       const fixes: Fix[] = [];
       let message = `${op.cls}.${op.trait} is deprecated${dep.since ? ` since ${t.package === 'jupyterhub' ? 'JupyterHub' : t.package} ${dep.since}` : ''}`;
-      if (dep.renamedTo) {
-        const [nc, nt] = splitTarget(dep.renamedTo, t.definedIn);
-        const targetClass = nc === t.definedIn ? op.cls : nc;
+      const [nc, nt] = dep.renamedTo ? splitTarget(dep.renamedTo, t.definedIn) : ['', ''];
+      const targetClass = nc === t.definedIn ? op.cls : nc;
+      // a replacement the judged version lacks is no advice: the deprecation alone is reported
+      if (dep.renamedTo && renameTarget(ctx, targetClass, nt) !== 'no') {
         message += `: use ${targetClass}.${nt}`;
         const alsoSet = ctx.model.ops.some((o) => o !== op && o.trait === nt && (o.cls === targetClass || ctx.traits.isSubclass(o.cls, targetClass)));
         // the new name must take this value as it is (CILogon's username_claim → idps does not)

@@ -1,6 +1,6 @@
 import { defineRule, type Fix } from '../types';
 import { renameEdits } from './util';
-import { splitTarget } from './deprecatedTrait';
+import { renameTarget, splitTarget } from './deprecatedTrait';
 
 /** Settings that do nothing and whose absence weakens access control. */
 const SECURITY_NO_OPS = new Set(['blacklist', 'group_whitelist', 'blocked_users', 'allowed_groups']);
@@ -43,9 +43,10 @@ export default defineRule({
       let message = startupError
         ? `${op.cls}.${op.trait} is no longer accepted${since ? ` since ${pkg} ${since}` : ''}: setting it stops the hub at start-up`
         : `${op.cls}.${op.trait} does nothing${since ? ` since ${pkg} ${since}` : ''}`;
-      if (renamedTo) {
-        const [nc, nt] = splitTarget(renamedTo, owner);
-        const targetClass = nc === owner ? op.cls : nc;
+      const [nc, nt] = renamedTo ? splitTarget(renamedTo, owner) : ['', ''];
+      const targetClass = nc === owner ? op.cls : nc;
+      // no advice to use a trait the judged version lacks
+      if (renamedTo && renameTarget(ctx, targetClass, nt) !== 'no') {
         message += `: use ${targetClass}.${nt}`;
         fixes.push({ title: `Rename to ${targetClass}.${nt}`, applicability: 'unsafe', edits: renameEdits(op, targetClass, nt, ctx) });
       }
