@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { ConfigModel, FileKind } from './model/types';
 import { modelFromPython } from './model/fromPython';
 import { modelFromYaml } from './model/fromYaml';
-import { resolveChart, chartCatalog } from './catalog/z2jh';
+import { resolveChart, chartCatalog, chartPins } from './catalog/z2jh';
 import { detectChartVersion } from './config/chart';
 import { RULES, RULES_BY_ID } from './rules';
 import { applySuppressions, parseDirectives } from './suppress';
@@ -133,7 +133,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   }
   const hubVersion = opts.jupyterhubVersion && opts.jupyterhubVersion !== 'latest' ? opts.jupyterhubVersion : chart?.jupyterhub ?? opts.jupyterhubVersion;
   // a chart release's plugin pins (when the chart catalogue provides them), then the user's choice
-  const pins = (chart as { pins?: Record<string, string> } | undefined)?.pins;
+  const pins = chart ? pluginPins(chart.chart) : undefined;
   const traits = traitCatalog(hubVersion, undefined, pins || opts.pluginVersions ? { ...pins, ...opts.pluginVersions } : undefined);
   const result: AnalysisResult = { kind, diagnostics: [], findings: [], jupyterhubVersion: traits.version, chartVersion: chart?.chart, pluginVersions: traits.pluginVersions };
   if (kind === 'unknown') return result;
@@ -167,6 +167,14 @@ interface RunOptions {
   trust: TrustLevel;
   rules?: EngineOptions['rules'];
   filePath?: string;
+}
+
+/** The plugin versions a chart release's hub image installs (JupyterHub itself follows the chart separately). */
+export function pluginPins(chart: string): Record<string, string> | undefined {
+  const pins = chartPins(chart);
+  if (!pins) return undefined;
+  const { jupyterhub: _hub, traitlets: _traitlets, ...plugins } = pins;
+  return plugins;
 }
 
 export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
