@@ -160,7 +160,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   return result;
 }
 
-interface RunOptions {
+export interface RunOptions {
   traits: ReturnType<typeof traitCatalog>;
   chart?: RuleContext['chart'];
   jupyterhubVersion: string;
@@ -178,8 +178,14 @@ export function pluginPins(chart: string): Record<string, string> | undefined {
 }
 
 export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
+  return finishFindings(collectFindings(model, o), model, o);
+}
+
+/** Runs the rules (those `only` accepts) over a model; suppressions are not applied yet. */
+export function collectFindings(model: ConfigModel, o: RunOptions, only?: (r: Rule) => boolean): Finding[] {
   const findings: Finding[] = [];
   for (const rule of RULES) {
+    if (only && !only(rule)) continue;
     if (rule.appliesTo && !rule.appliesTo.includes(model.kind)) continue;
     const setting = ruleSetting(o.rules, rule);
     if (setting === 'off') continue;
@@ -203,6 +209,11 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
       findings.push({ rule: rule.id, severity: 'information', message: `Internal error in rule ${rule.id}: ${(e as Error).message}`, span: { start: 0, end: 0 }, fixes: [] });
     }
   }
+  return findings;
+}
+
+/** Applies the model's suppression comments (reporting unused ones) and sorts the findings. */
+export function finishFindings(findings: Finding[], model: ConfigModel, o: RunOptions): Finding[] {
   const unusedSetting = ruleSetting(o.rules, RULES_BY_ID.get('suppression/unused')!);
   const kept = applySuppressions(findings, parseDirectives(model.comments, model.text), model.text, new Set(RULES_BY_ID.keys()), unusedSetting !== 'off');
   if (unusedSetting && unusedSetting !== 'off') for (const f of kept) if (f.rule === 'suppression/unused') f.severity = unusedSetting;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, detectKind, type EngineOptions, type Diagnostic } from '../engine';
 import { fixAll } from '../fixes';
+import { analyzeDeployment, type DeploymentFileInput } from '../deploy/analyze';
 import { expandArgs, DEFAULT_FILE_PATTERNS } from './files';
 import { toSarif, type FileResult } from './sarif';
 import { RULES, RULES_BY_ID } from '../rules';
@@ -42,10 +43,12 @@ interface CheckArgs {
   fix: boolean;
   opts: EngineOptions;
   paths: string[];
+  /** `--values`/`-f`: one deployment, in Helm's order */
+  values: string[];
 }
 
 function parseCheckArgs(argv: string[]): CheckArgs {
-  const a: CheckArgs = { format: 'text', fix: false, opts: { rules: {} }, paths: [] };
+  const a: CheckArgs = { format: 'text', fix: false, opts: { rules: {} }, paths: [], values: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -117,12 +120,16 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       case '--fix':
         a.fix = true;
         break;
+      case '-f':
+      case '--values':
+        a.values.push(value());
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         a.paths.push(arg);
     }
   }
-  if (!a.paths.length) throw new UsageError('no files given');
+  if (!a.paths.length && !a.values.length) throw new UsageError('no files given');
   return a;
 }
 
@@ -215,10 +222,36 @@ async function check(argv: string[]): Promise<number> {
     if (r.kind === 'unknown' && !args.paths.includes(file) && /\.ya?ml$/i.test(file)) continue;
     results.push({ path: file.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
   }
+  if (args.values.length) status = Math.max(status, await checkDeployment(args, results));
   const out = args.format === 'json' ? JSON.stringify(toJson(results), null, 2) + '\n' : args.format === 'sarif' ? JSON.stringify(toSarif(results, VERSION), null, 2) + '\n' : formatText(results);
   process.stdout.write(out);
   const hasError = results.some((f) => f.diagnostics.some((d) => d.severity === 'error'));
   return status === 2 ? 2 : hasError ? 1 : 0;
+}
+
+/** `--values a.yaml --values b.yaml`: the files of one Helm release, judged together. Returns 2 if a file could not be read. */
+async function checkDeployment(args: CheckArgs, results: FileResult[]): Promise<number> {
+  let status = 0;
+  const files: DeploymentFileInput[] = [];
+  for (const file of args.values) {
+    try {
+      const read = readText(file);
+      files.push({ path: file, text: read.text, skipReason: read.skipReason });
+    } catch (e) {
+      process.stderr.write(`hubcfg: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      status = 2;
+    }
+  }
+  if (!files.length) return status;
+  const project = findProjectConfig(files[0].path);
+  const merged = withProjectConfig({}, project?.config);
+  const opts: EngineOptions = {
+    ...merged,
+    ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
+    rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
+  };
+  for (const r of await analyzeDeployment({ name: 'command line', files }, opts)) results.push({ path: r.path.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
+  return status;
 }
 
 /** The JSON contract: {"version":1,"files":[{"path","kind","diagnostics":[{rule,severity,message,range,fixes}]}]} */

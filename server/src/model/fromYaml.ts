@@ -231,27 +231,45 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     const settings: ChartSetting[] = [];
     for (const e of values.entries) if (e.key.kind === 'str') flatten(e.value, [e.key.value], e.key.span, e.span, c, settings);
     model.chart.push(...settings);
-    for (const s of settings) {
-      const p = s.path;
-      // hub.config.<Class>.<trait>: the same traitlet operation as c.Class.trait = value
-      if (p.length === 4 && p[0] === 'hub' && p[1] === 'config') {
-        const cls = settings.find((x) => x.doc === s.doc && x.path.length === 3 && x.path[2] === p[2] && x.path[0] === 'hub' && x.path[1] === 'config');
-        model.ops.push({ cls: p[2], trait: p[3], op: '=', value: s.value, conditional: false, span: s.span, clsSpan: cls?.keySpan ?? s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'hub.config' });
-      }
-      const dotted = p.join('.');
-      // chart values that the chart copies onto a trait
-      for (const m of traitMap.get(dotted) ?? []) {
-        const [cls, trait] = m.split('.');
-        model.ops.push({ cls, trait, op: '=', value: s.value, conditional: false, span: s.span, clsSpan: s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'chart', chartPath: dotted });
-      }
-      if (dotted === 'hub.loadRoles' && s.value.kind === 'dict') model.ops.push(namedList(s, 'load_roles'));
-      if (dotted === 'hub.services' && s.value.kind === 'dict') model.ops.push(namedList(s, 'services'));
-      const snippet = (p.length === 3 && p[0] === 'hub' && p[1] === 'extraConfig') || (dotted === 'hub.extraConfig' && s.value.kind === 'str');
-      if (snippet) embedPython(findScalar(doc, [...rootPath, ...p]), c, parser);
-    }
+    model.ops.push(...settingOps(settings, traitMap));
+    for (const s of settings) if (isSnippet(s)) embedPython(findScalar(doc, [...rootPath, ...s.path]), c, parser);
   }
   model.ops.sort((a, b) => a.span.start - b.span.start);
   return model;
+}
+
+/** `hub.extraConfig.<name>` (or the old string form of `hub.extraConfig`): Python the chart runs. */
+export function isSnippet(s: ChartSetting): boolean {
+  const p = s.path;
+  return (p.length === 3 && p[0] === 'hub' && p[1] === 'extraConfig') || (p.length === 2 && p[0] === 'hub' && p[1] === 'extraConfig' && s.value.kind === 'str');
+}
+
+/**
+ * The traitlets operations that chart settings stand for: `hub.config.<Class>.<trait>`, chart values
+ * the chart copies onto a trait, `hub.loadRoles` and `hub.services`. `classKey` finds the key span of
+ * a `hub.config.<Class>` section for a trait setting (by default: in the same YAML document).
+ */
+export function settingOps(settings: ChartSetting[], traitMap = chartTraitMap(), classKey?: (s: ChartSetting) => Span | undefined): TraitOp[] {
+  const ops: TraitOp[] = [];
+  const sections = new Map<string, ChartSetting>();
+  for (const x of settings) if (x.path.length === 3 && x.path[0] === 'hub' && x.path[1] === 'config' && !sections.has(`${x.doc}|${x.path[2]}`)) sections.set(`${x.doc}|${x.path[2]}`, x);
+  for (const s of settings) {
+    const p = s.path;
+    // hub.config.<Class>.<trait>: the same traitlet operation as c.Class.trait = value
+    if (p.length === 4 && p[0] === 'hub' && p[1] === 'config') {
+      const clsSpan = classKey ? classKey(s) : sections.get(`${s.doc}|${p[2]}`)?.keySpan;
+      ops.push({ cls: p[2], trait: p[3], op: '=', value: s.value, conditional: false, span: s.span, clsSpan: clsSpan ?? s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'hub.config' });
+    }
+    const dotted = p.join('.');
+    // chart values that the chart copies onto a trait
+    for (const m of traitMap.get(dotted) ?? []) {
+      const [cls, trait] = m.split('.');
+      ops.push({ cls, trait, op: '=', value: s.value, conditional: false, span: s.span, clsSpan: s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'chart', chartPath: dotted });
+    }
+    if (dotted === 'hub.loadRoles' && s.value.kind === 'dict') ops.push(namedList(s, 'load_roles'));
+    if (dotted === 'hub.services' && s.value.kind === 'dict') ops.push(namedList(s, 'services'));
+  }
+  return ops;
 }
 
 /** hub.loadRoles / hub.services: a mapping of name → dict becomes a list of dicts with `name`. */

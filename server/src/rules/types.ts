@@ -55,6 +55,13 @@ export interface RuleMeta {
   docs: { title: string; url: string }[];
   /** does it offer a fix, and of which kind */
   fix?: Applicability;
+  /**
+   * `file`: the finding is about a file's own text, whatever other files of a deployment set (a literal
+   * secret committed in a values file leaks even when a later file overrides it; a misspelt key is
+   * misspelt in that file). Such rules judge each file of a deployment alone; all others judge the
+   * deployment's merged values.
+   */
+  scope?: 'file';
   /** a bad and a good example for the docs (Python) */
   example?: { bad: string; good: string };
 }

@@ -2,6 +2,7 @@ import { literalSecretRule } from './literalSecret';
 
 export default literalSecretRule({
   id: 'security/literal-cookie-secret',
+  scope: 'file',
   title: 'Cookie secret written in the config',
   what: 'The cookie secret',
   targets: [{ cls: 'JupyterHub', trait: 'cookie_secret', env: 'JPY_COOKIE_SECRET' }],

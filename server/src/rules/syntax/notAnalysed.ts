@@ -2,6 +2,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'syntax/not-analysed',
+  scope: 'file',
   title: 'File not analysed',
   severity: 'information',
   rationale:

@@ -2,6 +2,7 @@ import { defineRule } from '../types';
 
 export default defineRule({
   id: 'syntax/parse-error',
+  scope: 'file',
   title: 'Syntax error',
   severity: 'error',
   rationale:

@@ -5,6 +5,7 @@ import { compareChartVersions } from '../../catalog/z2jh';
 
 export default defineRule({
   id: 'z2jh/removed-key',
+  scope: 'file',
   title: 'Chart key that was renamed or removed',
   severity: 'error',
   appliesTo: ['z2jh_values'],

@@ -5,6 +5,7 @@ import { chartCatalog, chartIndex, chartValidatesValues, compareChartVersions, s
 
 export default defineRule({
   id: 'z2jh/unknown-key',
+  scope: 'file',
   title: 'Key the chart does not know',
   severity: 'error',
   appliesTo: ['z2jh_values'],

@@ -7,6 +7,7 @@ const URL_WITH_PASSWORD = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^:@/?#]*):([^@/?#]*)
 
 export default defineRule({
   id: 'security/db-password-in-url',
+  scope: 'file',
   title: 'Database password inside db_url',
   severity: 'error',
   fix: 'unsafe',

@@ -13,6 +13,7 @@ const KEYED: { trait: string; owner: string }[] = [
 
 export default defineRule({
   id: 'security/literal-api-token',
+  scope: 'file',
   title: 'API token written in the config',
   severity: 'error',
   fix: 'unsafe',

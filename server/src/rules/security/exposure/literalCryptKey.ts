@@ -15,6 +15,7 @@ function envListFix(ctx: RuleContext, span: Span): Fix {
 
 export default defineRule({
   id: 'security/literal-crypt-key',
+  scope: 'file',
   title: 'Auth-state encryption key written in the config',
   severity: 'error',
   fix: 'unsafe',

@@ -2,6 +2,7 @@ import { literalSecretRule } from '../literalSecret';
 
 export default literalSecretRule({
   id: 'security/literal-ldap-password',
+  scope: 'file',
   title: 'LDAP bind password written in the config',
   what: 'The LDAP bind password',
   targets: [{ cls: 'LDAPAuthenticator', trait: 'lookup_dn_search_password', env: 'LDAP_BIND_PASSWORD' }],

@@ -16,6 +16,7 @@ export function oauthSecretEnv(cls: string): string {
 
 export default defineRule({
   id: 'security/literal-oauth-secret',
+  scope: 'file',
   title: 'OAuth client secret written in the config',
   severity: 'error',
   fix: 'unsafe',

@@ -2,6 +2,7 @@ import { literalSecretRule } from '../literalSecret';
 
 export default literalSecretRule({
   id: 'security/literal-proxy-token',
+  scope: 'file',
   title: 'Proxy API token written in the config',
   what: 'The proxy API token',
   targets: [

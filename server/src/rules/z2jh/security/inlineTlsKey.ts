@@ -3,6 +3,7 @@ import { DOCS, isSecretsFile, literalText, valuesDocs } from './common';
 
 export default defineRule({
   id: 'z2jh/inline-tls-key',
+  scope: 'file',
   title: 'TLS private key written in the values file',
   severity: 'warning',
   appliesTo: ['z2jh_values'],

@@ -3,6 +3,7 @@ import { DOCS, isSecretsFile, literalText, maskSecret, strOf, valuesDocs } from 
 
 export default defineRule({
   id: 'z2jh/literal-db-password',
+  scope: 'file',
   title: 'Hub database password written in the values file',
   severity: 'warning',
   appliesTo: ['z2jh_values'],

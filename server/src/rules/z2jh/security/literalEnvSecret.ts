@@ -5,6 +5,7 @@ const PLACES = ['hub.extraEnv', 'proxy.chp.extraEnv', 'proxy.traefik.extraEnv'];
 
 export default defineRule({
   id: 'z2jh/literal-env-secret',
+  scope: 'file',
   title: 'Secret written as a literal in the hub\'s or proxy\'s environment',
   severity: 'warning',
   appliesTo: ['z2jh_values'],

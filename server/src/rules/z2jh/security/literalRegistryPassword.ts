@@ -3,6 +3,7 @@ import { DOCS, isSecretsFile, literalText, maskSecret, valuesDocs } from './comm
 
 export default defineRule({
   id: 'z2jh/literal-registry-password',
+  scope: 'file',
   title: 'Image registry password written in the values file',
   severity: 'warning',
   appliesTo: ['z2jh_values'],

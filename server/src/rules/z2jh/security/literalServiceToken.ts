@@ -3,6 +3,7 @@ import { DOCS, entriesOf, field, isSecretsFile, literalText, maskSecret, valuesD
 
 export default defineRule({
   id: 'z2jh/literal-service-token',
+  scope: 'file',
   title: 'Service API token written in the values file',
   severity: 'warning',
   appliesTo: ['z2jh_values'],
