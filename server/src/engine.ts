@@ -169,7 +169,9 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     result.findings = run(model);
     result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
   }
-  result.model = model;
+  // a fresh object: the rules' caches keyed by the model they ran on (indexes of every setting, ~20x the
+  // text of a large values file) are garbage now, while the model itself is kept for hover and completion
+  result.model = { ...model };
   return result;
 }
 

@@ -261,6 +261,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!settings.enable) {
         st.result = undefined;
         st.resultVersion = undefined;
+        st.fixed = undefined;
         await publish([]);
         sendStatus(st, { uri, kind: 'unknown', enabled: false, limited: !trusted, introspection: { state: 'off', detail: 'hubcfg is turned off for this file (hubcfg.enable)' } });
         return;
@@ -274,6 +275,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (documents.get(uri)?.version !== version) return;
       st.result = result;
       st.resultVersion = version;
+      // the fix-all of the old analysis would keep that analysis in memory
+      st.fixed = undefined;
       st.overlay = intro.overlay;
       st.forcedKind = kind;
       await publish(result.kind === 'unknown' ? [] : result.diagnostics.map(toLsp));
@@ -309,6 +312,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (documents.get(uri)?.version === version) {
         st.result = undefined;
         st.resultVersion = undefined;
+        st.fixed = undefined;
         await publish([notAnalysed(`hubcfg could not analyse this file (${msg.split('\n')[0]})`)]).catch(() => undefined);
       }
       sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: !trusted, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
