@@ -74,6 +74,8 @@ const PY_CONFIG_SNIFF = /^[ \t]*(c\.[A-Z][A-Za-z0-9_]*\.[A-Za-z_]|c\[['"][A-Z]|c
 /** Decides what a file is from its name and (cheaply) its content. */
 export function detectKind(filePath: string, text: string): FileKind {
   const base = path.basename(filePath);
+  // a leading byte order mark (an editor keeps it in the document) is not part of the first line
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const head = text.slice(0, 4000);
   const mode = MODELINE.exec(head);
   if (mode) {
@@ -122,8 +124,12 @@ function ruleSetting(rules: EngineOptions['rules'], rule: Rule): Severity | 'off
   return rules[`${cat}/*`] ?? rules['*'];
 }
 
+/** How many analyses ran in this process (the language server reports it on `hubcfg/stats`, for tests). */
+export const engineStats = { analyses: 0 };
+
 /** Runs every enabled rule over a file's text. The CLI and the language server both call this. */
 export async function analyze(text: string, filePath: string, opts: EngineOptions = {}): Promise<AnalysisResult> {
+  engineStats.analyses++;
   const kind = opts.kind ?? detectKind(filePath, text);
   // for z2jh values the chart version decides the JupyterHub version, unless one is given
   let chart: ReturnType<typeof resolveChart> | undefined;
@@ -143,21 +149,45 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   if (opts.skipReason) model = empty(opts.skipReason);
   else if (text.length > max) model = empty(`the file is larger than the limit of ${max} characters`);
   else if (looksBinary(text)) model = empty('the file contains NUL bytes: it is binary, not a config');
-  else if (kind === 'z2jh_values') model = await modelFromYaml(text);
-  else model = await modelFromPython(text, { kind });
-  result.model = model;
-  result.findings = runRules(model, {
-    // a class the config imports from another package is not judged by a catalogued namesake
-    traits: traits.hiding(foreignClassNames(model, traits)),
-    chart: chart ? { version: chart.chart, catalog: chartCatalog(chart.catalog) } : undefined,
-    jupyterhubVersion: traits.version,
-    trust: opts.trust ?? 'untrusted-users',
-    rules: opts.rules,
-    filePath,
-  });
+  else {
+    // whatever the parser or the model builder does with this input, the file gets a finding, never a crash
+    try {
+      model = kind === 'z2jh_values' ? await modelFromYaml(text) : await modelFromPython(text, { kind });
+    } catch (e) {
+      model = empty(failureReason(e));
+    }
+  }
+  const run = (m: ConfigModel) =>
+    runRules(m, {
+      // a class the config imports from another package is not judged by a catalogued namesake
+      traits: traits.hiding(foreignClassNames(m, traits)),
+      chart: chart ? { version: chart.chart, catalog: chartCatalog(chart.catalog) } : undefined,
+      jupyterhubVersion: traits.version,
+      trust: opts.trust ?? 'untrusted-users',
+      rules: opts.rules,
+      filePath,
+    });
   const idx = LineIndex.of(text);
-  result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
+  try {
+    result.findings = run(model);
+    result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
+  } catch (e) {
+    // rules are guarded one by one; this is what runs around them (suppressions, positions)
+    model = empty(failureReason(e));
+    result.findings = run(model);
+    result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
+  }
+  // a fresh object: the rules' caches keyed by the model they ran on (indexes of every setting, ~20x the
+  // text of a large values file) are garbage now, while the model itself is kept for hover and completion
+  result.model = { ...model };
   return result;
+}
+
+/** Why an analysis that threw was given up, for the `syntax/not-analysed` finding. */
+export function failureReason(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'the file is too deeply nested to analyse';
+  const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return `hubcfg could not analyse it (internal error: ${msg})`;
 }
 
 export interface RunOptions {

@@ -1,5 +1,5 @@
 import type { Applicability, Edit, Finding } from './rules/types';
-import { analyze, type EngineOptions } from './engine';
+import { analyze, type AnalysisResult, type EngineOptions } from './engine';
 
 /** Applies non-overlapping edits to a text (edits sorted, later ones first). */
 export function applyEdits(text: string, edits: Edit[]): string {
@@ -28,11 +28,12 @@ export function selectFixes(findings: Finding[], allowed: Applicability[] = ['sa
  * Applies all safe fixes to a file, re-analysing after each round until nothing changes (at most 5
  * rounds). The CLI's --fix and the editor's "fix all" both use this, so they produce the same text.
  */
-export async function fixAll(text: string, filePath: string, opts: EngineOptions, allowed: Applicability[] = ['safe']): Promise<{ text: string; applied: number }> {
+export async function fixAll(text: string, filePath: string, opts: EngineOptions, allowed: Applicability[] = ['safe'], first?: AnalysisResult): Promise<{ text: string; applied: number }> {
   let current = text;
   let applied = 0;
   for (let round = 0; round < 5; round++) {
-    const r = await analyze(current, filePath, opts);
+    // `first`: the caller's analysis of this very text (the editor's current version), not run again
+    const r = round === 0 && first ? first : await analyze(current, filePath, opts);
     const edits = selectFixes(r.findings, allowed);
     if (!edits.length) break;
     const next = applyEdits(current, edits);

@@ -5,7 +5,7 @@
  * goes back to the file and range that wrote the value; one about something no file sets (a chart
  * default still in effect) goes to the deployment's first file. Messages name the deployment.
  */
-import { analyze, collectFindings, detectKind, finishFindings, toDiagnostic, DEFAULT_MAX_FILE_SIZE, type AnalysisResult, type EngineOptions, type RunOptions } from '../engine';
+import { analyze, collectFindings, pluginPins, detectKind, finishFindings, toDiagnostic, DEFAULT_MAX_FILE_SIZE, type AnalysisResult, type EngineOptions, type RunOptions } from '../engine';
 import { modelFromYaml } from '../model/fromYaml';
 import type { ConfigModel } from '../model/types';
 import { resolveChart, chartCatalog } from '../catalog/z2jh';
@@ -47,7 +47,8 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
   const first = dep.files[0]?.path ?? '';
   const chart = resolveChart(dep.chartVersion ?? opts.chartVersion ?? (first ? detectChartVersion(first)?.version : undefined));
   const hubVersion = opts.jupyterhubVersion && opts.jupyterhubVersion !== 'latest' ? opts.jupyterhubVersion : chart.jupyterhub ?? opts.jupyterhubVersion;
-  const traits = traitCatalog(hubVersion);
+  const pins = pluginPins(chart.chart);
+  const traits = traitCatalog(hubVersion, undefined, pins || opts.pluginVersions ? { ...pins, ...opts.pluginVersions } : undefined);
   const single = { ...opts, chartVersion: chart.chart };
   const max = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 
@@ -112,6 +113,7 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
       diagnostics: perPart[k].map((f) => toDiagnostic(f, idx)),
       jupyterhubVersion: traits.version,
       chartVersion: chart.chart,
+      pluginVersions: traits.pluginVersions,
       deployment: dep.name,
     };
   });

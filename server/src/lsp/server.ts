@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from './uri';
-import { analyze, detectKind, type AnalysisResult, type DiagnosticFix } from '../engine';
+import { analyze, detectKind, engineStats, type AnalysisResult, type DiagnosticFix } from '../engine';
 import { fixAll } from '../fixes';
 import { normaliseSettings, engineOptions, matchesExtraGlobs, type Settings, DEFAULT_SETTINGS } from './settings';
 import { ruleDocUrl } from '../rules';
@@ -89,6 +89,10 @@ export interface AuditResult {
 interface DocState {
   version: number;
   result?: AnalysisResult;
+  /** the document version `result` is the analysis of */
+  resultVersion?: number;
+  /** the text after "fix all safe problems", for `result` (code actions ask again on every cursor move) */
+  fixed?: { result: AnalysisResult; text: string };
   /** the introspection request this document's config needs (classes it names) */
   request?: IntrospectionRequest;
   overlay?: TraitOverlay;
@@ -230,7 +234,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (!settings.extraGlobs.length) return undefined;
     if (detectKind(p, text) !== 'unknown') return undefined;
-    if (/^#\s*hubcfg:\s*kind\s*=\s*(none|off)\b/im.test(text.slice(0, 4000))) return undefined;
+    if (/^\uFEFF?#\s*hubcfg:\s*kind\s*=\s*(none|off)\b/im.test(text.slice(0, 4000))) return undefined;
     if (!matchesExtraGlobs(p, settings.extraGlobs, workspaceRoots)) return undefined;
     return /\.ya?ml$/i.test(p) ? 'z2jh_values' : 'jupyterhub_config';
   }
@@ -303,6 +307,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       settings = await settingsFor(uri);
       if (!settings.enable) {
         st.result = undefined;
+        st.resultVersion = undefined;
+        st.fixed = undefined;
         await publish([]);
         sendStatus(st, { uri, kind: 'unknown', enabled: false, limited: trustMode(settings).limited, introspection: { state: 'off', detail: 'hubcfg is turned off for this file (hubcfg.enable)' } });
         return;
@@ -315,6 +321,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // a newer edit arrived while this one was analysed: its own run will publish
       if (documents.get(uri)?.version !== version) return;
       st.result = result;
+      st.resultVersion = version;
+      // the fix-all of the old analysis would keep that analysis in memory
+      st.fixed = undefined;
       st.overlay = intro.overlay;
       st.forcedKind = kind;
       await publish(result.kind === 'unknown' ? [] : result.diagnostics.map(toLsp));
@@ -348,6 +357,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       connection.console.error(`hubcfg: could not analyse ${uri}: ${(e as Error).stack ?? e}`);
+      // the old findings would stay on screen at stale positions: say instead that this version was not analysed
+      if (documents.get(uri)?.version === version) {
+        st.result = undefined;
+        st.resultVersion = undefined;
+        st.fixed = undefined;
+        await publish([notAnalysed(`hubcfg could not analyse this file (${msg.split('\n')[0]})`)]).catch(() => undefined);
+      }
       sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: trustMode(settings).limited, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
     }
   }
@@ -386,6 +402,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
+
+  /** A `syntax/not-analysed` diagnostic at the start of the file, for an analysis that failed. */
+  function notAnalysed(reason: string): LspDiagnostic {
+    const at = { line: 0, character: 0 };
+    return { range: { start: at, end: at }, severity: DiagnosticSeverity.Information, code: 'syntax/not-analysed', codeDescription: { href: ruleDocUrl('syntax/not-analysed') }, source: 'hubcfg', message: `Not analysed: ${reason}`, data: { fixes: [] } };
+  }
 
   function toLsp(d: AnalysisResult['diagnostics'][number]): LspDiagnostic {
     return {
@@ -529,10 +551,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!settings.enable) return actions;
       const st = state.get(doc.uri);
       const text = doc.getText();
-      const opts = { ...optionsFor(doc.uri, settings), ...(st?.forcedKind ? { kind: st.forcedKind } : {}) };
-      const fixed = await withTraitOverlay(st?.overlay, () => fixAll(text, URI.path(doc.uri), opts));
-      if (fixed.text !== text) {
-        actions.push({ title: 'hubcfg: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.hubcfg`, edit: { changes: { [doc.uri]: [minimalEdit(doc, text, fixed.text)] } } });
+      // the analysis of this very version is reused (a large file takes seconds to analyse), and so is its fix-all
+      const current = st?.result && st.resultVersion === doc.version ? st.result : undefined;
+      let fixedText: string;
+      if (current && st?.fixed?.result === current) fixedText = st.fixed.text;
+      else {
+        const opts = { ...optionsFor(doc.uri, settings), ...(st?.forcedKind ? { kind: st.forcedKind } : {}) };
+        fixedText = (await withTraitOverlay(st?.overlay, () => fixAll(text, URI.path(doc.uri), opts, ['safe'], current))).text;
+        if (current && st && st.result === current) st.fixed = { result: current, text: fixedText };
+      }
+      if (fixedText !== text) {
+        actions.push({ title: 'hubcfg: fix all safe problems', kind: `${CodeActionKind.SourceFixAll}.hubcfg`, edit: { changes: { [doc.uri]: [minimalEdit(doc, text, fixedText)] } } });
       }
     }
     return actions;
@@ -592,6 +621,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     return out;
   });
+
+  // how many analyses this server ran (tests check that code actions reuse the current one)
+  connection.onRequest('hubcfg/stats', () => ({ analyses: engineStats.analyses }));
 
   documents.listen(connection);
   connection.listen();

@@ -1,5 +1,5 @@
 import { isTemplateText, templateSkipReason, templateStatementAt } from './placeholder';
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isNode, isScalar, isSeq, isPair, type Alias, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
 import { pythonParser } from '../parse/python';
@@ -40,14 +40,59 @@ function blockSpan(node: { flow?: boolean }, sp: Span, text: string): Span {
   return end === sp.end ? sp : { start: sp.start, end };
 }
 
+/** What the YAML parser says when a document nests deeper than it can compose. */
+export const TOO_DEEP = 'the YAML is too deeply nested to analyse';
+
+/**
+ * The targets of a document's aliases, found in one walk on first use. (yaml's `Alias.resolve(doc)`
+ * walks the whole document on every call: an alias-heavy file then takes minutes.) The target is the
+ * last node with that anchor before the alias, in document order, as yaml resolves it.
+ */
+export class AliasTargets {
+  private targets?: Map<Alias, YNode | undefined>;
+  constructor(private readonly doc: Document) {}
+
+  resolve(a: Alias): YNode | undefined {
+    this.targets ??= aliasTargets(this.doc);
+    return this.targets.get(a);
+  }
+
+  /** The node itself, or the target of an alias. */
+  deref(n: unknown): unknown {
+    return isAlias(n) ? this.resolve(n) : n;
+  }
+}
+
+function aliasTargets(doc: Document): Map<Alias, YNode | undefined> {
+  const out = new Map<Alias, YNode | undefined>();
+  const anchors = new Map<string, YNode>();
+  // an explicit stack: deep documents must not need a deep call stack
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const n = stack.pop();
+    if (isAlias(n)) {
+      out.set(n, anchors.get(n.source));
+      continue;
+    }
+    if (!isNode(n)) continue;
+    if (n.anchor) anchors.set(n.anchor, n);
+    if (isMap(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i].value, n.items[i].key);
+    } else if (isSeq(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+    }
+  }
+  return out;
+}
+
 /** Finds where the chart values start: the document root or under a wrapper key (jupyterhub:, basehub.jupyterhub:, ...). */
-export function findValuesRoot(root: YNode | null | undefined, doc: Document): string[] | undefined {
+export function findValuesRoot(root: YNode | null | undefined, doc: Document, aliases = new AliasTargets(doc)): string[] | undefined {
   const has = (m: YNode | null | undefined, keys: string[]) => isMap(m) && m.items.some((p) => keys.includes(keyName(p.key) ?? ''));
   const child = (m: YNode | null | undefined, key: string): YNode | undefined => {
     if (!isMap(m)) return undefined;
     const p = m.items.find((x) => keyName(x.key) === key);
     const v = p?.value as YNode | undefined;
-    return isAlias(v) ? (v.resolve(doc) as YNode | undefined) : v;
+    return aliases.deref(v) as YNode | undefined;
   };
   if (has(root, CORE_KEYS)) return [];
   for (const w of WRAPPERS) {
@@ -81,6 +126,7 @@ interface Ctx {
   /** line starts of the whole file, built once for all extraConfig snippets */
   lineIndex?: LineIndex;
   doc: Document;
+  aliases: AliasTargets;
   docIndex: number;
   budget: { nodes: number };
   model: ConfigModel;
@@ -92,7 +138,7 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
   const sp = at ?? span(node as YNode);
   if (--c.budget.nodes < 0 || depth > 100) return { kind: 'expr', nodeType: 'too-large', span: sp };
   if (isAlias(node)) {
-    const target = node.resolve(c.doc);
+    const target = c.aliases.resolve(node);
     return target ? toValue(target, c, depth + 1, span(node)) : { kind: 'expr', nodeType: 'alias', span: sp };
   }
   if (isScalar(node)) {
@@ -196,11 +242,26 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     valuesRoots: [],
     embedded: [],
   };
-  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+  } catch (e) {
+    // the parser recurses once per nesting level: a deep enough document overflows the stack
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      model.skipped = TOO_DEEP;
+      return model;
+    }
+    throw e;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const tag = templateTag(text, list);
   if (tag) {
     model.skipped = templateSkipReason(tag);
+    return model;
+  }
+  // the composer stopped on a stack overflow (RESOURCE_EXHAUSTION): the file may be valid, it is not a syntax error
+  if (list.some((d) => d.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION'))) {
+    model.skipped = TOO_DEEP;
     return model;
   }
   const traitMap = chartTraitMap();
@@ -208,10 +269,11 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
   for (let docIndex = 0; docIndex < list.length; docIndex++) {
     const doc = list[docIndex];
     for (const e of doc.errors) model.syntaxErrors.push({ span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }, message: `YAML syntax error: ${e.message.split('\n')[0]}` });
-    const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc);
+    const aliases = new AliasTargets(doc);
+    const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc, aliases);
     if (!rootPath) continue;
     model.valuesRoots!.push(rootPath);
-    const c: Ctx = { doc, docIndex, budget: { nodes: MAX_NODES }, model, text };
+    const c: Ctx = { doc, aliases, docIndex, budget: { nodes: MAX_NODES }, model, text };
     let node: unknown = doc.contents;
     let keySpan: Span = span(node as YNode);
     let found = true;
@@ -222,7 +284,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
         break;
       }
       keySpan = span(p.key as YNode);
-      node = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+      node = aliases.deref(p.value);
     }
     if (!found) continue;
     const values = toValue(node, c);
@@ -232,7 +294,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     for (const e of values.entries) if (e.key.kind === 'str') flatten(e.value, [e.key.value], e.key.span, e.span, c, settings);
     model.chart.push(...settings);
     model.ops.push(...settingOps(settings, traitMap));
-    for (const s of settings) if (isSnippet(s)) embedPython(findScalar(doc, [...rootPath, ...s.path]), c, parser);
+    for (const s of settings) if (isSnippet(s)) embedPython(findScalar(doc, aliases, [...rootPath, ...s.path]), c, parser);
   }
   model.ops.sort((a, b) => a.span.start - b.span.start);
   return model;
@@ -291,15 +353,15 @@ function namedList(s: ChartSetting, trait: string): TraitOp {
   return { cls: 'JupyterHub', trait, op: '=', value: { kind: 'list', items, span: s.value.span }, conditional: false, span: s.span, clsSpan: s.keySpan, traitSpan: s.keySpan, form: 'attr', origin: 'chart', chartPath: s.path.join('.') };
 }
 
-function findScalar(doc: Document, path: string[]): Scalar | undefined {
+function findScalar(doc: Document, aliases: AliasTargets, path: string[]): Scalar | undefined {
   let node: unknown = doc.contents;
   for (const k of path) {
-    if (isAlias(node)) node = node.resolve(doc);
+    node = aliases.deref(node);
     if (!isMap(node)) return undefined;
     const p = (node as YAMLMap).items.find((x) => keyName(x.key) === k);
     node = p?.value;
   }
-  if (isAlias(node)) node = node.resolve(doc);
+  node = aliases.deref(node);
   return isScalar(node) && typeof node.value === 'string' ? node : undefined;
 }
 
