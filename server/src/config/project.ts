@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import type { EngineOptions } from '../engine';
 import type { Severity, TrustLevel } from '../rules/types';
+import { parseDeploymentDecls, type DeploymentDecl } from '../deploy/sources';
 
 export const PROJECT_FILE = '.hubcfg.yaml';
 
@@ -12,6 +13,8 @@ export interface ProjectConfig {
   trust?: TrustLevel;
   rules?: Record<string, Severity | 'off'>;
   maxFileSize?: number;
+  /** deployments: ordered values files merged as Helm merges them (paths relative to the project file) */
+  deployments?: DeploymentDecl[];
 }
 
 export interface LoadedProjectConfig {
@@ -63,6 +66,9 @@ export function loadProjectConfig(file: string): LoadedProjectConfig {
       case 'maxFileSize':
         if (typeof v === 'number' && v > 0) config.maxFileSize = v;
         else problems.push('maxFileSize must be a positive number');
+        break;
+      case 'deployments':
+        config.deployments = parseDeploymentDecls(v, problems);
         break;
       default:
         problems.push(`unknown setting "${k}"`);
