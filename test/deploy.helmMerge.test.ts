@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import {
+  chartForValuesRoot,
   ChartSpec,
   HelmFlavour,
   goFloat,
@@ -9,6 +10,7 @@ import {
   nodeAt,
   provenanceAt,
   toPlain,
+  uniqueWarnings,
   ValuesInput,
 } from '../server/src/deploy/helmMerge';
 
@@ -218,6 +220,26 @@ test('wrapper chart: values under the subchart key reach z2jh, the wrapper defau
   assert.deepEqual(who2.kind === 'default' && who2.chart, ['basehub', 'jupyterhub']);
   // the z2jh global default reaches the subchart, the parent's global gets created
   assert.deepEqual((merged(r).jupyterhub as Record<string, unknown>).global, { safeToShowValues: false });
+});
+
+test('deletions and warning paths: who removed a default, where a clash is, also under a two-level wrapper', () => {
+  const chart = chartForValuesRoot(['basehub', 'jupyterhub'], Z2JH, { rootName: 'daskhub' });
+  const u = 'basehub:\n  jupyterhub:\n    singleuser:\n      cmd: ~\n      memory: 4G\n    hub:\n      baseUrl: {a.b: 1}\n';
+  const r = mergeDeployment([file('/h/u.yaml', u)], chart);
+  assert.deepEqual(r.deletions.map((d) => [d.path, d.by.kind === 'file' && d.by.range?.[0], d.default?.kind === 'default' && d.default.chart]), [
+    [['basehub', 'jupyterhub', 'singleuser', 'cmd'], u.indexOf('~'), ['daskhub', 'basehub', 'jupyterhub']],
+  ]);
+  // Helm meets each clash once per chart level (daskhub, basehub, jupyterhub) and prints it each time
+  assert.equal(r.warnings.length, 6);
+  const w = uniqueWarnings(r.warnings).map((x) => [x.code, x.path, x.phase, x.message]).sort();
+  assert.deepEqual(w, [
+    ['non-table-under-table', ['basehub', 'jupyterhub', 'hub', 'baseUrl'], 'values', 'warning: destination for daskhub.basehub.jupyterhub.hub.baseUrl is a table. Ignoring non-table value (/)'],
+    ['table-over-non-table', ['basehub', 'jupyterhub', 'singleuser', 'memory'], 'values', 'warning: cannot overwrite table with non table for daskhub.basehub.jupyterhub.singleuser.memory (map[guarantee:1G limit:<nil>])'],
+  ]);
+  // the user's values win in both clashes
+  const jh = (merged(r).basehub as Record<string, Record<string, Record<string, unknown>>>).jupyterhub;
+  assert.equal(jh.singleuser.memory, '4G');
+  assert.deepEqual(jh.hub.baseUrl, { 'a.b': 1 });
 });
 
 test('wrapper chart: a scalar at the subchart key is an error, as Helm refuses it', () => {

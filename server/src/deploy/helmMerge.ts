@@ -103,11 +103,23 @@ export interface MergeWarning {
   code: MergeWarningCode;
   /** Helm's dotted key (prefixed with the chart names, as Helm prints it) */
   key: string;
+  /** the key path in the merged values, where known (keys may hold dots: prefer this to `key`) */
+  path?: string[];
+  /** 'chart-defaults': met while Helm merges the charts' own defaults (wrapper over subchart), before the files */
+  phase?: 'values' | 'chart-defaults';
   /** the text Helm prints (with the `warning: ` prefix when Helm prints one) */
   message: string;
   /** the user's value involved, where known */
   user?: Origin;
   /** the default value involved, where known */
+  default?: Origin;
+}
+
+export interface Deletion {
+  path: string[];
+  /** the null that removed it */
+  by: Origin;
+  /** the default it removed, when there was one */
   default?: Origin;
 }
 
@@ -137,6 +149,8 @@ export interface MergeResult {
   /** the user files merged, before the chart defaults (what `helm get values` shows) */
   userValues: VMap;
   warnings: MergeWarning[];
+  /** keys a user null removed (the value is gone from `values`; this says who removed what) */
+  deletions: Deletion[];
   /** set when Helm would refuse (a file that is not a map, a subchart key that is not a map) */
   error?: { message: string; origin?: Origin };
 }
@@ -442,16 +456,28 @@ class Merger {
   warnings: MergeWarning[] = [];
   constructor(readonly helm: HelmFlavour) {}
 
+  deletions: Deletion[] = [];
+  /** set while computing the charts' own defaults (the dependency step) */
+  phase: MergeWarning['phase'] = 'values';
+
   warn(w: MergeWarning): void {
-    this.warnings.push(w);
+    this.warnings.push({ ...w, phase: this.phase });
   }
 
-  coalesce(ch: Chart, dest: VMap, prefix: string, merge: boolean): VMap {
-    this.coalesceValues(ch, dest, prefix, merge);
-    return this.coalesceDeps(ch, dest, prefix, merge);
+  /** a user null removing a key: recorded, so that a rule can say which default it deleted */
+  deleted(m: VMap, key: string, path: string[], dflt: VNode | undefined): void {
+    const n = m.entries.get(key);
+    m.entries.delete(key);
+    if (this.phase !== 'values' || !n || n.kind === 'map') return;
+    this.deletions.push({ path, by: n.origin, default: dflt && (dflt.kind === 'map' ? dflt.origins[0] : dflt.origin) });
   }
 
-  coalesceDeps(ch: Chart, dest: VMap, prefix: string, merge: boolean): VMap {
+  coalesce(ch: Chart, dest: VMap, prefix: string, merge: boolean, at: string[] = []): VMap {
+    this.coalesceValues(ch, dest, prefix, merge, at);
+    return this.coalesceDeps(ch, dest, prefix, merge, at);
+  }
+
+  coalesceDeps(ch: Chart, dest: VMap, prefix: string, merge: boolean, at: string[]): VMap {
     for (const sub of ch.deps) {
       const c = dest.entries.get(sub.name);
       if (c === undefined) dest.entries.set(sub.name, new VMap([]));
@@ -460,27 +486,28 @@ class Merger {
       }
       const dvmap = dest.entries.get(sub.name) as VMap;
       const subPrefix = prefixed(prefix, ch.name);
-      this.coalesceGlobals(dvmap, dest, subPrefix);
-      dest.entries.set(sub.name, this.coalesce(sub, dvmap, subPrefix, merge));
+      this.coalesceGlobals(dvmap, dest, subPrefix, [...at, sub.name]);
+      dest.entries.set(sub.name, this.coalesce(sub, dvmap, subPrefix, merge, [...at, sub.name]));
     }
     return dest;
   }
 
-  coalesceGlobals(dest: VMap, src: VMap, prefix: string): void {
+  coalesceGlobals(dest: VMap, src: VMap, prefix: string, at: string[]): void {
+    const gat = [...at, GLOBAL];
     let dg: VMap;
     let sg: VMap;
     const destglob = dest.entries.get(GLOBAL);
     if (destglob === undefined) dg = new VMap([]);
     else if (isTable(destglob)) dg = destglob;
     else {
-      this.warn({ code: 'globals-not-table', key: prefixed(prefix, GLOBAL), message: `warning: skipping globals because destination ${GLOBAL} is not a table.`, user: destglob.origin });
+      this.warn({ code: 'globals-not-table', key: prefixed(prefix, GLOBAL), path: gat, message: `warning: skipping globals because destination ${GLOBAL} is not a table.`, user: destglob.origin });
       return;
     }
     const srcglob = src.entries.get(GLOBAL);
     if (srcglob === undefined) sg = new VMap([]);
     else if (isTable(srcglob)) sg = srcglob;
     else {
-      this.warn({ code: 'globals-not-table', key: GLOBAL, message: `warning: skipping globals because source ${GLOBAL} is not a table.`, user: srcglob.origin });
+      this.warn({ code: 'globals-not-table', key: GLOBAL, path: [...at.slice(0, -1), GLOBAL], message: `warning: skipping globals because source ${GLOBAL} is not a table.`, user: srcglob.origin });
       return;
     }
     for (const [key, val] of sg.entries) {
@@ -489,13 +516,13 @@ class Merger {
         const destv = dg.entries.get(key);
         if (destv === undefined) dg.entries.set(key, vv);
         else if (!isTable(destv)) {
-          this.warn({ code: 'globals-conflict', key: prefixed(prefix, key), message: `Conflict: cannot merge map onto non-map for "${key}". Skipping.`, user: destv.origin });
+          this.warn({ code: 'globals-conflict', key: prefixed(prefix, key), path: [...gat, key], message: `Conflict: cannot merge map onto non-map for "${key}". Skipping.`, user: destv.origin });
         } else {
-          this.coalesceTablesFullKey(vv, destv, prefixed(prefix, key), true);
+          this.coalesceTablesFullKey(vv, destv, prefixed(prefix, key), true, [...gat, key]);
           dg.entries.set(key, vv);
         }
       } else if (isTable(dg.entries.get(key))) {
-        this.warn({ code: 'globals-table-skip', key: prefixed(prefix, key), message: `key ${key} is table. Skipping`, user: val.origin });
+        this.warn({ code: 'globals-table-skip', key: prefixed(prefix, key), path: [...gat, key], message: `key ${key} is table. Skipping`, user: val.origin });
       } else {
         dg.entries.set(key, val);
       }
@@ -503,23 +530,23 @@ class Merger {
     dest.entries.set(GLOBAL, dg);
   }
 
-  coalesceValues(ch: Chart, v: VMap, prefix: string, merge: boolean): void {
+  coalesceValues(ch: Chart, v: VMap, prefix: string, merge: boolean, at: string[]): void {
     const subPrefix = prefixed(prefix, ch.name);
     const vc = deepCopy(ch.values);
     for (const [key, val] of vc.entries) {
       const value = v.entries.get(key);
       if (value !== undefined) {
         if (isNull(value) && !merge) {
-          v.entries.delete(key);
+          this.deleted(v, key, [...at, key], val);
         } else if (isTable(value)) {
           if (!isTable(val)) {
             if (!isNull(val)) {
-              this.warn({ code: 'not-a-table', key: `${subPrefix}.${key}`, message: `warning: skipped value for ${subPrefix}.${key}: Not a table.`, user: value.origins[value.origins.length - 1], default: val.origin });
+              this.warn({ code: 'not-a-table', key: `${subPrefix}.${key}`, path: [...at, key], message: `warning: skipped value for ${subPrefix}.${key}: Not a table.`, user: value.origins[value.origins.length - 1], default: val.origin });
             }
           } else {
             const m = ch.deps.some((d) => d.name === key) ? true : merge;
             if (this.helm === 'v4' && !m) cleanNils(val);
-            this.coalesceTablesFullKey(value, val, prefixed(subPrefix, key), m);
+            this.coalesceTablesFullKey(value, val, prefixed(subPrefix, key), m, [...at, key]);
           }
         }
       } else {
@@ -532,26 +559,27 @@ class Merger {
     }
   }
 
-  coalesceTablesFullKey(dst: VMap, src: VMap, prefix: string, merge: boolean): VMap {
+  coalesceTablesFullKey(dst: VMap, src: VMap, prefix: string, merge: boolean, at: string[]): VMap {
     const srcOriginalNonNil = new Set<string>();
+    const srcOriginal = new Map(src.entries);
     for (const [key, val] of src.entries) if (!isNull(val)) srcOriginalNonNil.add(key);
     for (const [key, val] of dst.entries) if (isNull(val)) src.entries.set(key, val);
     for (const [key, val] of src.entries) {
       const fullkey = prefixed(prefix, key);
       const dv = dst.entries.get(key);
       if (dv !== undefined && !merge && isNull(dv) && srcOriginalNonNil.has(key)) {
-        dst.entries.delete(key);
+        this.deleted(dst, key, [...at, key], srcOriginal.get(key));
       } else if (dv === undefined) {
         dst.entries.set(key, val);
       } else if (isTable(val)) {
         if (isTable(dv)) {
           dv.origins.push(...val.origins.filter((o) => !dv.origins.includes(o)));
-          this.coalesceTablesFullKey(dv, val, fullkey, merge);
+          this.coalesceTablesFullKey(dv, val, fullkey, merge, [...at, key]);
         } else {
-          this.warn({ code: 'table-over-non-table', key: fullkey, message: `warning: cannot overwrite table with non table for ${fullkey} (${goValue(val)})`, user: dv.origin, default: val.origins[0] });
+          this.warn({ code: 'table-over-non-table', key: fullkey, path: [...at, key], message: `warning: cannot overwrite table with non table for ${fullkey} (${goValue(val)})`, user: dv.origin, default: val.origins[0] });
         }
       } else if (isTable(dv) && !isNull(val)) {
-        this.warn({ code: 'non-table-under-table', key: fullkey, message: `warning: destination for ${fullkey} is a table. Ignoring non-table value (${goValue(val.value)})`, user: dv.origins[dv.origins.length - 1], default: val.origin });
+        this.warn({ code: 'non-table-under-table', key: fullkey, path: [...at, key], message: `warning: destination for ${fullkey} is a table. Ignoring non-table value (${goValue(val.value)})`, user: dv.origins[dv.origins.length - 1], default: val.origin });
       }
     }
     return dst;
@@ -594,7 +622,9 @@ function processImportValues(m: Merger, ch: Chart): void {
   for (const d of ch.deps) processImportValues(m, d);
   if (ch.deps.length === 0) return;
   // Helm prints the warnings of this step too (log.Printf)
+  m.phase = 'chart-defaults';
   ch.values = deepCopy(m.coalesce(ch, new VMap([]), '', true));
+  m.phase = 'values';
 }
 
 /**
@@ -608,7 +638,7 @@ export function mergeDeployment(files: ValuesInput[], chart: ChartSpec, opts: Me
   for (let i = 0; i < files.length; i++) {
     const read = readValuesFile(files[i], i, helm, (w) => m.warn(w));
     if (read.error) {
-      return { values: user, userValues: user, warnings: m.warnings, error: { message: read.error, origin: { kind: 'file', file: files[i].file, index: i, path: [] } } };
+      return { values: user, userValues: user, warnings: m.warnings, deletions: [], error: { message: read.error, origin: { kind: 'file', file: files[i].file, index: i, path: [] } } };
     }
     user = mergeMaps(user, read.map);
   }
@@ -617,11 +647,28 @@ export function mergeDeployment(files: ValuesInput[], chart: ChartSpec, opts: Me
   try {
     if (opts.processDependencies !== false) processImportValues(m, root);
     const values = m.coalesce(root, dest, '', false);
-    return { values, userValues: user, warnings: m.warnings };
+    return { values, userValues: user, warnings: m.warnings, deletions: m.deletions };
   } catch (e) {
-    if (e instanceof HelmError) return { values: dest, userValues: user, warnings: m.warnings, error: { message: e.message, origin: e.origin } };
+    if (e instanceof HelmError) return { values: dest, userValues: user, warnings: m.warnings, deletions: m.deletions, error: { message: e.message, origin: e.origin } };
     throw e;
   }
+}
+
+/**
+ * The chart for a values root: `[]` is z2jh itself; `['basehub', 'jupyterhub']` is a root chart with a `basehub`
+ * subchart that has the `jupyterhub` (z2jh) subchart. `wrapperValues[i]` are the defaults of the i-th chart from
+ * the root (unknown: none).
+ */
+export function chartForValuesRoot(
+  valuesRoot: readonly string[],
+  z2jhDefaults: ChartSpec['values'],
+  opts: { rootName?: string; wrapperValues?: ChartSpec['values'][] } = {},
+): ChartSpec {
+  if (valuesRoot.length === 0) return { name: 'jupyterhub', values: z2jhDefaults };
+  const names = [opts.rootName ?? 'wrapper', ...valuesRoot];
+  let spec: ChartSpec = { name: names[names.length - 1], values: z2jhDefaults };
+  for (let i = names.length - 2; i >= 0; i--) spec = { name: names[i], values: opts.wrapperValues?.[i] ?? {}, dependencies: [spec] };
+  return spec;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -635,6 +682,17 @@ export function toPlain(n: VNode): unknown {
     return o;
   }
   return n.value;
+}
+
+/** One warning per message and path (Helm prints a clash once per chart level it passes). */
+export function uniqueWarnings(ws: MergeWarning[]): MergeWarning[] {
+  const seen = new Set<string>();
+  return ws.filter((w) => {
+    const k = `${w.code}\u0000${(w.path ?? []).join('\u0000')}\u0000${w.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** The node at a key path, or undefined. */
