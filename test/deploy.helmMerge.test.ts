@@ -272,6 +272,21 @@ test("scalars and keys are read as Helm's YAML 1.1 reader reads them; merge keys
   assert.ok(ref?.kind === 'map' && ref.origins.some((o) => o.kind === 'file' && o.aliasRange?.[0] === u.indexOf('*b\n', u.indexOf('ref'))));
 });
 
+test('bad files are refused with a message, not a hang or a crash: alias bombs, deep nesting, syntax errors', () => {
+  let bomb = 'a0: &a0 {k: [x, x]}\n';
+  for (let i = 1; i < 40; i++) bomb += `a${i}: &a${i} {p: *a${i - 1}, q: *a${i - 1}}\n`;
+  const c: ChartSpec = { name: 'c', values: {} };
+  const t0 = Date.now();
+  assert.match(mergeDeployment([file('b.yaml', bomb)], c).error?.message ?? '', /b\.yaml: excessive aliasing/);
+  assert.ok(Date.now() - t0 < 10_000);
+  const deep = 'x:\n' + Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n') + ' 1\n';
+  assert.match(mergeDeployment([file('d.yaml', deep)], c).error?.message ?? '', /d\.yaml: nested more than 200 levels deep/);
+  assert.match(mergeDeployment([file('s.yaml', 'a: [1\n')], c).error?.message ?? '', /^failed to parse s\.yaml: /);
+  // a duplicate key is not an error for Helm's (non-strict) reader: the later one wins
+  const dup = mergeDeployment([file('k.yaml', 'a: 1\na: 2\n')], c);
+  assert.deepEqual([dup.error, merged(dup), dup.warnings.map((w) => w.code)], [undefined, { a: 2 }, ['duplicate-key']]);
+});
+
 test("Go's %v of float64 in warning texts", () => {
   assert.deepEqual([8081, 1e6, 123456, 1234567, 0.5, 1e-5, -2, 1.5e300].map(goFloat), ['8081', '1e+06', '123456', '1.234567e+06', '0.5', '1e-05', '-2', '1.5e+300']);
 });

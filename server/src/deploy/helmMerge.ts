@@ -201,18 +201,40 @@ function rng(n: { range?: Range | null } | null | undefined): Range | undefined 
   return n?.range ? ([n.range[0], n.range[1], n.range[2]] as Range) : undefined;
 }
 
+/** Limits of the reading: alias expansion (a "billion laughs" file) and nesting; past them the file is refused. */
+export const MAX_READ_NODES = 100_000;
+export const MAX_DEPTH = 200;
+
+class ReadLimit extends Error {}
+
 interface ReadCtx {
   doc: Document;
+  /** nodes left to read before the file counts as excessive aliasing */
+  budget: { left: number };
+  /** Alias.resolve searches the whole document: resolved once per alias */
+  aliases?: Map<unknown, unknown>;
   mk: (path: string[], node: YNode | undefined, keyNode?: unknown, alias?: unknown) => Origin;
   warn: (w: MergeWarning) => void;
   depth: number;
 }
 
+function resolveAlias(a: { resolve(doc: Document): unknown }, ctx: ReadCtx): unknown {
+  const cache = (ctx.aliases ??= new Map());
+  if (!cache.has(a)) cache.set(a, a.resolve(ctx.doc));
+  return cache.get(a);
+}
+
+function spend(ctx: ReadCtx, depth: number): void {
+  if (--ctx.budget.left < 0) throw new ReadLimit('excessive aliasing (the file expands to too many values)');
+  if (depth > MAX_DEPTH) throw new ReadLimit(`nested more than ${MAX_DEPTH} levels deep`);
+}
+
 function readNode(node: unknown, path: string[], ctx: ReadCtx, keyNode?: unknown): VNode {
   let alias: unknown;
+  spend(ctx, path.length);
   if (isAlias(node)) {
     alias = node;
-    node = ctx.depth > 64 ? undefined : node.resolve(ctx.doc);
+    node = resolveAlias(node, ctx);
   }
   const origin = ctx.mk(path, node as YNode | undefined, keyNode, alias);
   if (isMap(node)) {
@@ -238,7 +260,7 @@ function readNode(node: unknown, path: string[], ctx: ReadCtx, keyNode?: unknown
     ctx.depth--;
     return m;
   }
-  if (isSeq(node)) return { kind: 'list', value: plainOf(node, ctx.doc, 0), origin };
+  if (isSeq(node)) return { kind: 'list', value: plainOf(node, ctx, path.length), origin };
   if (isScalar(node)) {
     const v = scalarValue(node);
     return v === null ? { kind: 'null', value: null, origin } : { kind: 'scalar', value: v, origin };
@@ -267,19 +289,19 @@ function mergeKey(m: VMap, value: unknown, path: string[], ctx: ReadCtx): void {
 }
 
 /** Helm's reading of a node as plain JS (lists and what they hold). */
-function plainOf(node: unknown, doc: Document, depth: number): unknown {
-  if (depth > 64) return null;
-  if (isAlias(node)) return plainOf(node.resolve(doc), doc, depth + 1);
+function plainOf(node: unknown, ctx: ReadCtx, depth: number): unknown {
+  spend(ctx, depth);
+  if (isAlias(node)) return plainOf(resolveAlias(node, ctx), ctx, depth + 1);
   if (isMap(node)) {
     const o: Record<string, unknown> = {};
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const k = keyString(item.key);
-      if (k !== undefined) o[k] = plainOf(item.value, doc, depth + 1);
+      if (k !== undefined) o[k] = plainOf(item.value, ctx, depth + 1);
     }
     return o;
   }
-  if (isSeq(node)) return node.items.map((i) => plainOf(i, doc, depth + 1));
+  if (isSeq(node)) return node.items.map((i) => plainOf(i, ctx, depth + 1));
   if (isScalar(node)) return scalarValue(node);
   return null;
 }
@@ -297,9 +319,11 @@ export function readValuesFile(
     warn({ code: 'extra-documents', key: '', message: `${input.file}: Helm 3 reads only the first YAML document of a values file`, user: { kind: 'file', file: input.file, index, path: [] } });
   }
   let out = new VMap([{ kind: 'file', file: input.file, index, path: [] }]);
+  const budget = { left: MAX_READ_NODES };
   for (const doc of used) {
     const ctx: ReadCtx = {
       doc,
+      budget,
       depth: 0,
       warn,
       mk: (path, node, keyNode, alias) => ({
@@ -313,9 +337,17 @@ export function readValuesFile(
         aliasRange: rng(alias as { range?: Range }),
       }),
     };
+    const bad = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    if (bad) return { map: out, error: `failed to parse ${input.file}: ${bad.message.split('\n')[0]}` };
     const contents = doc.contents;
     if (contents === null || contents === undefined) continue;
-    const read = readNode(contents, [], ctx);
+    let read: VNode;
+    try {
+      read = readNode(contents, [], ctx);
+    } catch (e) {
+      if (e instanceof ReadLimit) return { map: out, error: `failed to parse ${input.file}: ${e.message}` };
+      throw e;
+    }
     if (read.kind === 'null') continue;
     if (read.kind !== 'map') {
       const what = read.kind === 'list' ? 'array' : typeof read.value === 'string' ? 'string' : typeof read.value === 'number' ? 'number' : 'bool';
@@ -332,11 +364,17 @@ export function defaultsTree(values: ChartSpec['values'], chart: string[], file?
     const doc = values;
     const ctx: ReadCtx = {
       doc,
+      budget: { left: MAX_READ_NODES },
       depth: 0,
       warn: () => {},
       mk: (path, node) => ({ kind: 'default', chart, path, file, range: rng(node as { range?: Range }) }),
     };
-    const read = doc.contents ? readNode(doc.contents, [], ctx) : undefined;
+    let read: VNode | undefined;
+    try {
+      read = doc.contents ? readNode(doc.contents, [], ctx) : undefined;
+    } catch (e) {
+      if (!(e instanceof ReadLimit)) throw e;
+    }
     return read?.kind === 'map' ? read : new VMap([{ kind: 'default', chart, path: [], file }]);
   }
   const fromPlain = (v: unknown, path: string[]): VNode => {
