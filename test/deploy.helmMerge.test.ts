@@ -229,6 +229,13 @@ test('deletions and warning paths: who removed a default, where a clash is, also
   assert.deepEqual(r.deletions.map((d) => [d.path, d.by.kind === 'file' && d.by.range?.[0], d.default?.kind === 'default' && d.default.chart]), [
     [['basehub', 'jupyterhub', 'singleuser', 'cmd'], u.indexOf('~'), ['daskhub', 'basehub', 'jupyterhub']],
   ]);
+  // z2jh's own top-level null defaults dropped under a wrapper are not deletions anyone asked for
+  const z = { ...Z2JH, nameOverride: null };
+  const own = mergeDeployment([file('/h/u.yaml', 'jupyterhub: {}\n')], chartForValuesRoot(['jupyterhub'], z, { rootName: 'basehub', wrapperValues: [{ jupyterhub: { hub: { db: null } } }] }));
+  assert.deepEqual(own.deletions.map((d) => [d.path, d.by.kind === 'default' && d.by.chart, d.default?.kind === 'default' && d.default.chart]), [
+    [['jupyterhub', 'hub', 'db'], ['basehub'], ['basehub', 'jupyterhub']],
+  ]);
+  assert.ok(!has(merged(own).jupyterhub, 'nameOverride'));
   // Helm meets each clash once per chart level (daskhub, basehub, jupyterhub) and prints it each time
   assert.equal(r.warnings.length, 6);
   const w = uniqueWarnings(r.warnings).map((x) => [x.code, x.path, x.phase, x.message]).sort();

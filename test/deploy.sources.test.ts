@@ -39,9 +39,12 @@ test('a 2i2c-style cluster.yaml: one deployment per hub, a shared file in both, 
     [
       ['staging', 'basehub', '4.1.0', ['common.values.yaml', 'staging.values.yaml'], [['jupyterhub'], ['jupyterhub']]],
       ['research', 'daskhub', '4.1.0', ['common.values.yaml', 'research.values.yaml'], [['basehub', 'jupyterhub'], ['basehub', 'jupyterhub']]],
+      ['secret', 'basehub', '4.1.0', ['common.values.yaml', 'enc-secret.values.yaml'], [['jupyterhub'], ['jupyterhub']]],
     ],
   );
-  assert.deepEqual(deploymentsOf(path.join(dir, 'common.values.yaml'), r.deployments).map((d) => d.name), ['staging', 'research']);
+  assert.deepEqual(deploymentsOf(path.join(dir, 'common.values.yaml'), r.deployments).map((d) => d.name), ['staging', 'research', 'secret']);
+  // a sops-encrypted file stays in Helm's order (it is decrypted before Helm reads it) and is marked
+  assert.deepEqual(r.deployments.map((d) => rel(d.encrypted ?? [], dir)), [[], [], ['enc-secret.values.yaml']]);
   assert.equal(r.deployments[0].source.kind, 'cluster-yaml');
   assert.equal(read(file).slice(...r.deployments[1].source.range!).split('\n')[0], 'name: research');
 });

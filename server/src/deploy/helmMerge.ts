@@ -507,7 +507,11 @@ class Merger {
     const n = m.entries.get(key);
     m.entries.delete(key);
     if (this.phase !== 'values' || !n || n.kind === 'map') return;
-    this.deletions.push({ path, by: n.origin, default: dflt && (dflt.kind === 'map' ? dflt.origins[0] : dflt.origin) });
+    const d = dflt && (dflt.kind === 'map' ? dflt.origins[0] : dflt.origin);
+    // a chart's own null default dropped at its top level is no one's decision: only a file's null, or a
+    // wrapper's null over its subchart's default, is recorded
+    const byOther = n.origin.kind === 'default' && d?.kind === 'default' && n.origin.chart.join('/') !== d.chart.join('/');
+    if (n.origin.kind === 'file' || byOther) this.deletions.push({ path, by: n.origin, default: d });
   }
 
   coalesce(ch: Chart, dest: VMap, prefix: string, merge: boolean, at: string[] = []): VMap {

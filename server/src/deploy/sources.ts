@@ -41,6 +41,8 @@ export interface Deployment {
   files: string[];
   /** per file: the keys above the z2jh values (`['jupyterhub']` in a wrapper chart); undefined: unknown */
   valuesRoot: (string[] | undefined)[];
+  /** files among `files` that are sops-encrypted (decrypted before Helm reads them: keys real, values ENC[...]) */
+  encrypted?: string[];
   source: DeploymentSource;
 }
 
@@ -133,6 +135,12 @@ function resolveChart(chart: string | undefined, baseDir: string, read: ReadFile
   return {};
 }
 
+/** A sops-encrypted YAML file: a top-level `sops:` key holding the encryption metadata. */
+export function isSopsEncrypted(file: string, read: ReadFile = readFromDisk): boolean {
+  const text = read(file);
+  return text !== undefined && /^sops:[ \t]*(#.*)?\r?$/m.test(text) && /ENC\[/.test(text);
+}
+
 function deployment(
   name: string,
   files: string[],
@@ -140,8 +148,11 @@ function deployment(
   source: DeploymentSource,
   chart?: string,
   version?: string,
+  read: ReadFile = readFromDisk,
 ): Deployment {
+  const encrypted = files.filter((f) => isSopsEncrypted(f, read));
   return {
+    ...(encrypted.length ? { encrypted } : {}),
     name,
     chart,
     chartVersion: info.valuesRoot && info.valuesRoot.length === 0 && version ? versionOf(version) ?? version : info.chartVersion,
@@ -208,7 +219,7 @@ export function fromCommandLine(args: string[], cwd: string, read: ReadFile = re
   // template and lint may omit the release name; install/upgrade have NAME CHART
   const [name, chart] = rest.length >= 2 ? [rest[0], rest[1]] : sub === 'lint' ? ['lint', rest[0]] : ['release', rest[0]];
   const info = resolveChart(chart, cwd, read);
-  return { deployments: files.length ? [deployment(name, files, info, { kind: 'cli' }, chart, version)] : [], problems };
+  return { deployments: files.length ? [deployment(name, files, info, { kind: 'cli' }, chart, version, read)] : [], problems };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -267,7 +278,7 @@ export function fromProjectDecls(decls: DeploymentDecl[], projectFile: string, r
   const deployments = decls.map((d) => {
     const info = resolveChart(d.chart, dir, read);
     const merged: ChartInfo = { ...info, valuesRoot: d.valuesRoot ?? info.valuesRoot ?? (d.chart ? undefined : []) };
-    const dep = deployment(d.name, d.files.map((f) => path.resolve(dir, f)), merged, { kind: 'project', file: projectFile }, d.chart);
+    const dep = deployment(d.name, d.files.map((f) => path.resolve(dir, f)), merged, { kind: 'project', file: projectFile }, d.chart, undefined, read);
     if (d.chartVersion) dep.chartVersion = d.chartVersion;
     return dep;
   });
@@ -331,7 +342,7 @@ export function fromHelmfile(text: string, file: string, read: ReadFile = readFr
       // `repo/jupyterhub` from the z2jh repository
       if (!info.valuesRoot && chart && /\/jupyterhub$/.test(chart) && /jupyter/.test(repos.get(chart.split('/')[0]) ?? '')) info = { valuesRoot: [] };
       const version = typeof rel.version === 'string' || typeof rel.version === 'number' ? String(rel.version) : undefined;
-      if (files.length) deployments.push(deployment(name, files, info, { kind: 'helmfile', file, range }, chart, version));
+      if (files.length) deployments.push(deployment(name, files, info, { kind: 'helmfile', file, range }, chart, version, read));
     });
   }
   return { deployments, problems };
@@ -396,7 +407,7 @@ export function fromArgoApplication(text: string, file: string, repoRoot: string
         chart = typeof s.path === 'string' ? s.path : undefined;
         info = chartInfo(base, read);
       }
-      if (files.length) deployments.push(deployment(name, files, info, { kind: 'argocd', file, range }, chart, version));
+      if (files.length) deployments.push(deployment(name, files, info, { kind: 'argocd', file, range }, chart, version, read));
     }
   }
   return { deployments, problems };
@@ -430,7 +441,7 @@ export function fromClusterYaml(text: string, file: string, helmChartsDir: strin
       if (known) info.valuesRoot = known;
       else problems.push({ file, range, message: `${name}: chart ${chart} not found under the charts folder` });
     }
-    if (list.length) deployments.push(deployment(name, list.map((f) => path.resolve(dir, f)), info, { kind: 'cluster-yaml', file, range }, chart));
+    if (list.length) deployments.push(deployment(name, list.map((f) => path.resolve(dir, f)), info, { kind: 'cluster-yaml', file, range }, chart, undefined, read));
   });
   if (!isMap(doc.contents)) problems.push({ file, message: 'expected a mapping' });
   return { deployments, problems };
