@@ -267,10 +267,10 @@ test('a file that is a list is refused; an empty file is nothing; Helm 3 reads o
 });
 
 test("scalars and keys are read as Helm's YAML 1.1 reader reads them; merge keys and aliases are followed", () => {
-  const u = 'x:\n  on: yes\n  h: 0x10\n  o: 010\nbase: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nref: *b\n';
+  const u = 'x:\n  on: yes\n  h: 0x10\n  o: 010\n  p: 0o17\n  f: 1_000.5\n  s: 1.2.3\n  t: 2001-12-14\nbase: &b {p: 1, q: 2}\nuse:\n  <<: *b\n  q: 3\nref: *b\n';
   const r = mergeDeployment([file('u.yaml', u)], { name: 'c', values: {} });
   const v = merged(r);
-  assert.deepEqual(v.x, { true: true, h: 16, o: 8 });
+  assert.deepEqual(v.x, { true: true, h: 16, o: 8, p: 15, f: 1000.5, s: '1.2.3', t: '2001-12-14' });
   assert.deepEqual(v.use, { p: 1, q: 3 });
   assert.deepEqual(v.ref, { p: 1, q: 2 });
   const p = provenanceAt(r.values, ['use', 'p'])[0];
@@ -289,6 +289,7 @@ test('bad files are refused with a message, not a hang or a crash: alias bombs, 
   const deep = 'x:\n' + Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}k:`).join('\n') + ' 1\n';
   assert.match(mergeDeployment([file('d.yaml', deep)], c).error?.message ?? '', /d\.yaml: nested more than 200 levels deep/);
   assert.match(mergeDeployment([file('s.yaml', 'a: [1\n')], c).error?.message ?? '', /^failed to parse s\.yaml: /);
+  assert.match(mergeDeployment([file('n.yaml', 'a:\n  ~: 1\n')], c).error?.message ?? '', /n\.yaml: unsupported map key under "a"/);
   // a duplicate key is not an error for Helm's (non-strict) reader: the later one wins
   const dup = mergeDeployment([file('k.yaml', 'a: 1\na: 2\n')], c);
   assert.deepEqual([dup.error, merged(dup), dup.warnings.map((w) => w.code)], [undefined, { a: 2 }, ['duplicate-key']]);

@@ -96,7 +96,6 @@ export type MergeWarningCode =
   | 'globals-conflict'
   | 'globals-table-skip'
   | 'duplicate-key'
-  | 'unsupported-key'
   | 'extra-documents';
 
 export interface MergeWarning {
@@ -171,6 +170,7 @@ export function helmPlainScalar(text: string): unknown {
   if (/^[-+]?(0|[1-9][0-9]*)$/.test(t)) return Number(t);
   if (/^[-+]?0[0-7]+$/.test(t)) return (t.startsWith('-') ? -1 : 1) * parseInt(t.replace(/^[-+]?0/, ''), 8);
   if (/^[-+]?0x[0-9a-fA-F]+$/.test(t)) return (t.startsWith('-') ? -1 : 1) * parseInt(t.replace(/^[-+]?0x/, ''), 16);
+  if (/^[-+]?0o[0-7]+$/.test(t)) return (t.startsWith('-') ? -1 : 1) * parseInt(t.replace(/^[-+]?0o/, ''), 8);
   if (/^[-+]?0b[01]+$/.test(t)) return (t.startsWith('-') ? -1 : 1) * parseInt(t.replace(/^[-+]?0b/, ''), 2);
   if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(t)) return Number(t);
   if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
@@ -201,7 +201,7 @@ function rng(n: { range?: Range | null } | null | undefined): Range | undefined 
   return n?.range ? ([n.range[0], n.range[1], n.range[2]] as Range) : undefined;
 }
 
-/** Limits of the reading: alias expansion (a "billion laughs" file) and nesting; past them the file is refused. */
+/** Limits of the reading: alias expansion (a "billion laughs" file) and nesting; past them the file is refused (as are keys Helm cannot turn into JSON). */
 export const MAX_READ_NODES = 100_000;
 export const MAX_DEPTH = 200;
 
@@ -248,10 +248,8 @@ function readNode(node: unknown, path: string[], ctx: ReadCtx, keyNode?: unknown
         continue;
       }
       const ks = keyString(k);
-      if (ks === undefined) {
-        ctx.warn({ code: 'unsupported-key', key: path.join('.'), message: 'a map key that is not a string, number or boolean', user: origin });
-        continue;
-      }
+      // Helm's YAML-to-JSON step refuses a null, list or map key
+      if (ks === undefined) throw new ReadLimit(`unsupported map key under "${path.join('.')}" (not a string, number or boolean)`);
       if (m.entries.has(ks) && !isMergedOnly(m, ks)) {
         ctx.warn({ code: 'duplicate-key', key: [...path, ks].join('.'), message: `duplicate key "${ks}": the later one is used`, user: origin });
       }
@@ -297,7 +295,8 @@ function plainOf(node: unknown, ctx: ReadCtx, depth: number): unknown {
     for (const item of node.items) {
       if (!isPair(item)) continue;
       const k = keyString(item.key);
-      if (k !== undefined) o[k] = plainOf(item.value, ctx, depth + 1);
+      if (k === undefined) throw new ReadLimit('unsupported map key in a list (not a string, number or boolean)');
+      o[k] = plainOf(item.value, ctx, depth + 1);
     }
     return o;
   }
