@@ -4,8 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './helpers/fixtures';
 import { loadProjectConfig } from '../server/src/config/project';
+import { mergeDeployment, provenanceAt, toPlain } from '../server/src/deploy/helmMerge';
+import { parseAllDocuments } from 'yaml';
 import {
   chartInfo,
+  chartSpecFromDir,
   deploymentsOf,
   fromArgoApplication,
   fromClusterYaml,
@@ -145,4 +148,23 @@ test('sources never throw on bad input', () => {
     fromArgoApplication(text, '/x/app.yaml', '/x', () => undefined);
   }
   assert.deepEqual(fromCommandLine(['-f'], '/x').problems.map((p) => p.message), ['-f needs a file']);
+});
+
+test('a local chart chain as Helm merges it: 2i2c-style daskhub > basehub > jupyterhub, wrapper defaults with ranges', () => {
+  const charts = path.join(FX, 'infra-2i2c/helm-charts');
+  const z2jh = { singleuser: { memory: { limit: null, guarantee: '1G' } }, hub: { baseUrl: '/' } };
+  const spec = chartSpecFromDir(path.join(charts, 'daskhub'), z2jh)!;
+  const names = (c: typeof spec | undefined): string[] => (c ? [c.name, ...names(c.dependencies?.[0])] : []);
+  assert.deepEqual(names(spec), ['daskhub', 'basehub', 'jupyterhub']);
+  assert.equal(chartSpecFromDir(path.join(FX, 'nowhere'), z2jh), undefined);
+  const dir = path.join(FX, 'infra-2i2c/config/clusters/demo');
+  const files = ['common.values.yaml', 'research.values.yaml'].map((f) => ({ file: path.join(dir, f), docs: parseAllDocuments(read(path.join(dir, f))) as never }));
+  const r = mergeDeployment(files, spec);
+  const jh = (toPlain(r.values) as { basehub: { jupyterhub: Record<string, Record<string, unknown>> } }).basehub.jupyterhub;
+  assert.deepEqual(jh.singleuser.memory, { limit: '8G', guarantee: '1G' });
+  // basehub's values.yaml sets hub.baseUrl; its origin has the range in that file
+  const basehubValues = read(path.join(charts, 'basehub/values.yaml'));
+  const o = provenanceAt(r.values, ['basehub', 'jupyterhub', 'hub', 'baseUrl'])[0];
+  assert.ok(o.kind === 'default' && o.chart.join('>') === 'daskhub>basehub' && o.range);
+  assert.equal(o.kind === 'default' && basehubValues.slice(o.range![0], o.range![1]), '/hub/');
 });

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isSeq, parseAllDocuments, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
+import type { ChartSpec } from './helmMerge';
 
 export type ReadFile = (absPath: string) => string | undefined;
 
@@ -120,6 +121,43 @@ export function chartInfo(chartDir: string, read: ReadFile = readFromDisk, seen 
     }
   }
   return { from: file };
+}
+
+/**
+ * The chart chain Helm merges for a local chart directory, for `mergeDeployment`: the chart's own `values.yaml`
+ * (parsed, so defaults carry ranges), its `file://` subcharts that lead to z2jh, and z2jh with `z2jhDefaults`.
+ * Other subcharts (dask-gateway, ...) are left out: they do not change the z2jh values. Undefined when the
+ * directory does not lead to z2jh.
+ */
+export function chartSpecFromDir(chartDir: string, z2jhDefaults: ChartSpec['values'], read: ReadFile = readFromDisk, depth = 0): ChartSpec | undefined {
+  const dir = path.resolve(chartDir);
+  const text = read(path.join(dir, 'Chart.yaml'));
+  if (text === undefined || depth > 16) return undefined;
+  let doc: { name?: unknown; dependencies?: unknown } | null;
+  try {
+    doc = parseDocument(text).toJS() as typeof doc;
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc.name !== 'string') return undefined;
+  if (doc.name === 'jupyterhub') return { name: 'jupyterhub', values: z2jhDefaults };
+  const valuesFile = path.join(dir, 'values.yaml');
+  const valuesText = read(valuesFile);
+  const values = valuesText === undefined ? {} : parseDocument(valuesText);
+  const deps = Array.isArray(doc.dependencies) ? (doc.dependencies as Record<string, unknown>[]) : [];
+  for (const d of deps) {
+    if (!d || typeof d.name !== 'string') continue;
+    const key = String(d.alias ?? d.name);
+    const repo = typeof d.repository === 'string' ? d.repository : '';
+    let sub: ChartSpec | undefined;
+    if (d.name === 'jupyterhub') sub = { name: key, values: z2jhDefaults };
+    else if (repo.startsWith('file://')) {
+      const found = chartSpecFromDir(path.resolve(dir, repo.slice('file://'.length)), z2jhDefaults, read, depth + 1);
+      if (found) sub = { ...found, name: key };
+    }
+    if (sub) return { name: doc.name, values, valuesFile: valuesText === undefined ? undefined : valuesFile, dependencies: [sub] };
+  }
+  return undefined;
 }
 
 /** What a chart reference says: z2jh from a repository, a known wrapper, or a local chart directory. */
