@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { EngineOptions } from '../engine';
 import type { Severity, TrustLevel } from '../rules/types';
 import { resolvePluginVersion } from '../catalog/traits';
+import { parseDeploymentDecls, type DeploymentDecl } from '../deploy/sources';
 
 export const PROJECT_FILE = '.hubcfg.yaml';
 
@@ -15,6 +16,8 @@ export interface ProjectConfig {
   maxFileSize?: number;
   /** plugin versions to judge against, e.g. {oauthenticator: "16.2"} (`versions:` in the file) */
   versions?: Record<string, string>;
+  /** deployments: ordered values files merged as Helm merges them (paths relative to the project file) */
+  deployments?: DeploymentDecl[];
 }
 
 export interface LoadedProjectConfig {
@@ -83,6 +86,9 @@ export function loadProjectConfig(file: string): LoadedProjectConfig {
             }
           }
         } else problems.push('versions must be a mapping of plugin to version, e.g. {oauthenticator: "16.2"}');
+        break;
+      case 'deployments':
+        config.deployments = parseDeploymentDecls(v, problems);
         break;
       default:
         problems.push(`unknown setting "${k}"`);
