@@ -14,6 +14,7 @@ import { traitCatalog } from '../catalog/traits';
 import { foreignClassNames } from '../context/classIdentity';
 import type { Finding } from '../rules/types';
 import { LineIndex } from '../util/text';
+import * as path from 'path';
 import { fileAt, mergeModels, type DeploymentPart } from './mergedModel';
 
 export interface DeploymentFileInput {
@@ -21,6 +22,8 @@ export interface DeploymentFileInput {
   text: string;
   /** the caller could not read the file as text */
   skipReason?: string;
+  /** a wrapper chart's own values.yaml: merged under the user's files, its findings not reported as such */
+  layer?: boolean;
 }
 
 export interface DeploymentRequest {
@@ -67,7 +70,7 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
       }
     }
     if (!model || model.skipped || !model.valuesRoots?.length) {
-      results[i] = { ...(await analyze(f.text, f.path, { ...single, skipReason: f.skipReason })), path: f.path };
+      if (!f.layer) results[i] = { ...(await analyze(f.text, f.path, { ...single, skipReason: f.skipReason })), path: f.path };
       continue;
     }
     parts.push({ path: f.path, text: f.text, model, index: i });
@@ -85,25 +88,33 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
   };
   const findings = collectFindings(merged.model, run, (r) => r.scope !== 'file');
   parts.forEach((p, k) => {
+    if (dep.files[p.index].layer) return;
     const own = collectFindings(p.model, { ...run, traits: traits.hiding(foreignClassNames(p.model, traits)), filePath: p.path }, (r) => r.scope === 'file');
     for (const f of own) findings.push(shiftFinding(f, merged.bases[k]));
   });
   const kept = finishFindings(findings, merged.model, run);
 
   const perPart: Finding[][] = parts.map(() => []);
+  const firstReported = parts.findIndex((p) => !dep.files[p.index].layer);
   for (const f of kept) {
     let k = fileAt(merged, f.span.start);
     if (k < 0) k = 0;
+    let moved: string | undefined;
+    if (dep.files[parts[k].index].layer) {
+      // set by the wrapper chart's own values: said at the top of the deployment's first file
+      if (firstReported < 0) continue;
+      moved = parts[k].path;
+      k = firstReported;
+    }
     const base = merged.bases[k];
     const end = base + merged.lengths[k];
-    const local = shiftFinding(
-      { ...f, span: { start: Math.max(f.span.start, base), end: Math.min(f.span.end, end) }, fixes: f.fixes.filter((x) => x.edits.every((e) => e.span.start >= base && e.span.end <= end)) },
-      -base,
-    );
-    local.message = `${local.message} (deployment ${dep.name})`;
+    const local = moved
+      ? { ...f, span: { start: 0, end: 0 }, fixes: [], message: `${f.message} (set in the chart's ${relName(moved, parts[k].path)})` }
+      : shiftFinding({ ...f, span: { start: Math.max(f.span.start, base), end: Math.min(f.span.end, end) }, fixes: f.fixes.filter((x) => x.edits.every((e) => e.span.start >= base && e.span.end <= end)) }, -base);
     perPart[k].push(local);
   }
   parts.forEach((p, k) => {
+    if (dep.files[p.index].layer) return;
     const idx = LineIndex.of(p.text);
     results[p.index] = {
       path: p.path,
@@ -117,5 +128,33 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
       deployment: dep.name,
     };
   });
-  return results as DeploymentFileResult[];
+  return results.filter((r, i) => !dep.files[i].layer) as DeploymentFileResult[];
+}
+
+function relName(file: string, from: string): string {
+  const rel = path.relative(path.dirname(from), file).replace(/\\/g, '/');
+  return rel.length < file.length ? rel : file;
+}
+
+/**
+ * One file's results from each deployment it is judged in, as one result: a finding that several
+ * deployments share is said once; every message names the deployments it comes from.
+ */
+export function combineResults(results: DeploymentFileResult[]): DeploymentFileResult {
+  if (results.length === 1 && !results[0].deployment) return results[0];
+  const byKey = new Map<string, { f: Finding; deps: string[] }>();
+  for (const r of results) {
+    for (const f of r.findings) {
+      const key = `${f.rule}|${f.span.start}|${f.span.end}|${f.message}`;
+      const hit = byKey.get(key);
+      if (hit) {
+        if (r.deployment && !hit.deps.includes(r.deployment)) hit.deps.push(r.deployment);
+      } else byKey.set(key, { f, deps: r.deployment ? [r.deployment] : [] });
+    }
+  }
+  const findings = [...byKey.values()].map(({ f, deps }) => (deps.length ? { ...f, message: `${f.message} (deployment${deps.length > 1 ? 's' : ''} ${deps.join(', ')})` } : f));
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  const first = results[0];
+  const idx = LineIndex.of(first.model?.text ?? '');
+  return { ...first, findings, diagnostics: findings.map((f) => toDiagnostic(f, idx)), deployment: results.map((r) => r.deployment).filter(Boolean).join(', ') || undefined };
 }

@@ -45,6 +45,8 @@ export interface Deployment {
   /** files among `files` that are sops-encrypted (decrypted before Helm reads them: keys real, values ENC[...]) */
   encrypted?: string[];
   source: DeploymentSource;
+  /** a local chart directory the files are for (a wrapper chart's own values.yaml is a layer under them) */
+  chartDir?: string;
 }
 
 export interface SourceProblem {
@@ -75,6 +77,8 @@ export interface ChartInfo {
   chartVersion?: string;
   /** the Chart.yaml read */
   from?: string;
+  /** the chart directory asked about (a local chart) */
+  dir?: string;
 }
 
 function versionOf(v: unknown): string | undefined {
@@ -94,6 +98,11 @@ export function chartInfo(chartDir: string, read: ReadFile = readFromDisk, seen 
   const file = path.join(dir, 'Chart.yaml');
   const text = read(file);
   if (text === undefined) return {};
+  const found = chartInfoOf(dir, file, text, read, seen);
+  return found.valuesRoot ? { ...found, dir } : found;
+}
+
+function chartInfoOf(dir: string, file: string, text: string, read: ReadFile, seen: Set<string>): ChartInfo {
   let doc: { name?: unknown; version?: unknown; dependencies?: unknown } | null;
   try {
     doc = parseDocument(text).toJS() as typeof doc;
@@ -197,6 +206,7 @@ function deployment(
     files,
     valuesRoot: files.map(() => info.valuesRoot),
     source,
+    ...(info.dir ? { chartDir: info.dir } : {}),
   };
 }
 
