@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, detectKind, type EngineOptions, type Diagnostic } from '../engine';
 import { fixAll } from '../fixes';
-import { analyzeDeployment, type DeploymentFileInput } from '../deploy/analyze';
+import { analyzeDeployment, combineResults, type DeploymentFileInput, type DeploymentFileResult } from '../deploy/analyze';
+import { deploymentLabel, discoverDeployments, wrapperLayers } from '../deploy/discover';
 import { expandArgs, DEFAULT_FILE_PATTERNS } from './files';
 import { toSarif, type FileResult } from './sarif';
 import { RULES, RULES_BY_ID } from '../rules';
@@ -182,8 +183,10 @@ async function check(argv: string[]): Promise<number> {
     process.stderr.write(`hubcfg: cannot read ${m}: no such file, directory or match\n`);
     status = 2;
   }
-  const results: FileResult[] = [];
   const reported = new Set<string>();
+  const texts = new Map<string, { text: string; skipReason?: string }>();
+  const optionsOf = new Map<string, EngineOptions>();
+  // first every file is read (and fixed, with --fix); then judged, alone or with its deployment
   for (const file of files) {
     let read: { text: string; skipReason?: string };
     try {
@@ -193,20 +196,7 @@ async function check(argv: string[]): Promise<number> {
       status = 2;
       continue;
     }
-    // a .hubcfg.yaml beside the file (or above it) sets the project's defaults; command-line flags win
-    const project = findProjectConfig(file);
-    if (project?.problems.length && !reported.has(project.path)) {
-      reported.add(project.path);
-      for (const p of project.problems) process.stderr.write(`hubcfg: ${project.path}: ${p}\n`);
-    }
-    const merged = withProjectConfig({}, project?.config);
-    const opts: EngineOptions = {
-      ...merged,
-      ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
-      rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
-      pluginVersions: merged.pluginVersions || args.opts.pluginVersions ? { ...(merged.pluginVersions ?? {}), ...(args.opts.pluginVersions ?? {}) } : undefined,
-      skipReason: read.skipReason,
-    };
+    const opts = fileOptions(file, args, reported, read.skipReason);
     // a file named explicitly is a config even if its name does not say so
     if (/\.py$/i.test(file) && detectKind(file, read.text) === 'unknown' && args.paths.includes(file)) opts.kind = 'jupyterhub_config';
     if (args.fix && !read.skipReason) {
@@ -217,7 +207,14 @@ async function check(argv: string[]): Promise<number> {
         if (args.format === 'text') process.stderr.write(`hubcfg: ${file}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}\n`);
       }
     }
-    const r = await analyze(read.text, file, opts);
+    texts.set(file, read);
+    optionsOf.set(file, opts);
+  }
+  const judged = args.values.length ? new Map<string, DeploymentFileResult[]>() : await judgeDeployments([...texts.keys()], texts, optionsOf, args, reported);
+  const results: FileResult[] = [];
+  for (const [file, read] of texts) {
+    const inDeployments = judged.get(path.resolve(file));
+    const r = inDeployments?.length ? combineResults(inDeployments) : await analyze(read.text, file, optionsOf.get(file)!);
     // YAML found by walking a directory that turns out not to be z2jh values is not worth a line
     if (r.kind === 'unknown' && !args.paths.includes(file) && /\.ya?ml$/i.test(file)) continue;
     results.push({ path: file.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
@@ -227,6 +224,75 @@ async function check(argv: string[]): Promise<number> {
   process.stdout.write(out);
   const hasError = results.some((f) => f.diagnostics.some((d) => d.severity === 'error'));
   return status === 2 ? 2 : hasError ? 1 : 0;
+}
+
+/** A file's options: the `.hubcfg.yaml` beside it (or above it) sets the project's defaults; command-line flags win. */
+function fileOptions(file: string, args: CheckArgs, reported: Set<string>, skipReason?: string): EngineOptions {
+  const project = findProjectConfig(file);
+  if (project?.problems.length && !reported.has(project.path)) {
+    reported.add(project.path);
+    for (const p of project.problems) process.stderr.write(`hubcfg: ${project.path}: ${p}\n`);
+  }
+  const merged = withProjectConfig({}, project?.config);
+  return {
+    ...merged,
+    ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
+    rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
+    pluginVersions: merged.pluginVersions || args.opts.pluginVersions ? { ...(merged.pluginVersions ?? {}), ...(args.opts.pluginVersions ?? {}) } : undefined,
+    skipReason,
+  };
+}
+
+/**
+ * The values files that belong to declared deployments (.hubcfg.yaml, helmfile, Argo CD, cluster.yaml), each
+ * deployment judged once with all its files (and its wrapper chart's values as a layer): results by file.
+ */
+async function judgeDeployments(files: string[], texts: Map<string, { text: string; skipReason?: string }>, optionsOf: Map<string, EngineOptions>, args: CheckArgs, reported: Set<string>): Promise<Map<string, DeploymentFileResult[]>> {
+  const out = new Map<string, DeploymentFileResult[]>();
+  const seen = new Set<string>();
+  const byPath = new Map([...texts].map(([f, t]) => [path.resolve(f), t]));
+  for (const file of files) {
+    if (!/\.ya?ml$/i.test(file)) continue;
+    const found = discoverDeployments(file);
+    for (const p of found.problems) {
+      const key = `${p.file ?? ''}|${p.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      process.stderr.write(`hubcfg: ${p.file ? `${p.file}: ` : ''}${p.message}\n`);
+    }
+    for (const d of found.deployments) {
+      const key = `${d.source.file ?? ''}|${d.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const inputs: DeploymentFileInput[] = [];
+      const layers = d.chartDir ? wrapperLayers(d.chartDir).filter((l) => !d.files.includes(l)) : [];
+      for (const f of [...layers, ...d.files]) {
+        const mine = byPath.get(f);
+        if (mine) {
+          inputs.push({ path: f, text: mine.text, skipReason: mine.skipReason, layer: layers.includes(f) });
+          continue;
+        }
+        try {
+          const r = readText(f);
+          inputs.push({ path: f, text: r.text, skipReason: r.skipReason, layer: true });
+        } catch {
+          // a file the deployment names that is not there (not decrypted, not checked out): judged without it
+          if (!reported.has(f)) process.stderr.write(`hubcfg: ${f}: named by deployment ${deploymentLabel(d)} but cannot be read; judged without it\n`);
+          reported.add(f);
+        }
+      }
+      const opts = { ...(optionsOf.get(file) ?? {}), skipReason: undefined };
+      const res = await analyzeDeployment({ name: deploymentLabel(d), chartVersion: args.opts.chartVersion ?? d.chartVersion, files: inputs }, opts);
+      for (const r of res) {
+        const k = path.resolve(r.path);
+        if (!byPath.has(k)) continue;
+        const list = out.get(k) ?? [];
+        list.push(r);
+        out.set(k, list);
+      }
+    }
+  }
+  return out;
 }
 
 /** `--values a.yaml --values b.yaml`: the files of one Helm release, judged together. Returns 2 if a file could not be read. */
@@ -243,14 +309,9 @@ async function checkDeployment(args: CheckArgs, results: FileResult[]): Promise<
     }
   }
   if (!files.length) return status;
-  const project = findProjectConfig(files[0].path);
-  const merged = withProjectConfig({}, project?.config);
-  const opts: EngineOptions = {
-    ...merged,
-    ...Object.fromEntries(Object.entries(args.opts).filter(([k, v]) => k !== 'rules' && v !== undefined)),
-    rules: { ...(merged.rules ?? {}), ...(args.opts.rules ?? {}) },
-  };
-  for (const r of await analyzeDeployment({ name: 'command line', files }, opts)) results.push({ path: r.path.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
+  const opts = fileOptions(files[0].path, args, new Set());
+  const name = `-f ${args.values.map((f) => path.basename(f)).join(' -f ')}`;
+  for (const r of await analyzeDeployment({ name, files }, opts)) results.push({ path: r.path.replace(/\\/g, '/'), kind: r.kind, diagnostics: combineResults([r]).diagnostics });
   return status;
 }
 

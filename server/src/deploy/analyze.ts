@@ -96,21 +96,30 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
 
   const perPart: Finding[][] = parts.map(() => []);
   const firstReported = parts.findIndex((p) => !dep.files[p.index].layer);
+  const own = new Map<DeploymentPart, Set<string>>();
+  /** what a layer's rules find in it alone (rule and local span) */
+  const layerOwn = (p: DeploymentPart): Set<string> => {
+    let set = own.get(p);
+    if (!set) {
+      set = new Set(collectFindings(p.model, { ...run, traits: traits.hiding(foreignClassNames(p.model, traits)), filePath: p.path }).map((x) => `${x.rule}|${x.span.start}|${x.span.end}`));
+      own.set(p, set);
+    }
+    return set;
+  };
   for (const f of kept) {
     let k = fileAt(merged, f.span.start);
     if (k < 0) k = 0;
-    let moved: string | undefined;
     if (dep.files[parts[k].index].layer) {
-      // set by the wrapper chart's own values: said at the top of the deployment's first file
-      if (firstReported < 0) continue;
-      moved = parts[k].path;
-      k = firstReported;
+      // what the wrapper chart's values say by themselves is said when that file is checked, not once per hub
+      const local = `${f.rule}|${f.span.start - merged.bases[k]}|${f.span.end - merged.bases[k]}`;
+      if (firstReported < 0 || layerOwn(parts[k]).has(local)) continue;
+      // a verdict on the deployment that the layer's position only stands for: at the top of its first file
+      perPart[firstReported].push({ ...f, span: { start: 0, end: 0 }, fixes: [], message: `${f.message} (as merged with the chart's ${path.basename(path.dirname(parts[k].path))}/${path.basename(parts[k].path)})` });
+      continue;
     }
     const base = merged.bases[k];
     const end = base + merged.lengths[k];
-    const local = moved
-      ? { ...f, span: { start: 0, end: 0 }, fixes: [], message: `${f.message} (set in the chart's ${relName(moved, parts[k].path)})` }
-      : shiftFinding({ ...f, span: { start: Math.max(f.span.start, base), end: Math.min(f.span.end, end) }, fixes: f.fixes.filter((x) => x.edits.every((e) => e.span.start >= base && e.span.end <= end)) }, -base);
+    const local = shiftFinding({ ...f, span: { start: Math.max(f.span.start, base), end: Math.min(f.span.end, end) }, fixes: f.fixes.filter((x) => x.edits.every((e) => e.span.start >= base && e.span.end <= end)) }, -base);
     perPart[k].push(local);
   }
   parts.forEach((p, k) => {
@@ -129,11 +138,6 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
     };
   });
   return results.filter((r, i) => !dep.files[i].layer) as DeploymentFileResult[];
-}
-
-function relName(file: string, from: string): string {
-  const rel = path.relative(path.dirname(from), file).replace(/\\/g, '/');
-  return rel.length < file.length ? rel : file;
 }
 
 /**
