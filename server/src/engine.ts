@@ -10,6 +10,7 @@ import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } 
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
 import { foreignClassNames } from './context/classIdentity';
+import { environmentFor, overlayIO } from './context/environment';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -25,6 +26,8 @@ export interface EngineOptions {
   chartVersion?: string;
   /** the caller could not read the file as text (e.g. invalid UTF-8): report it, analyse nothing */
   skipReason?: string;
+  /** text of files not yet saved (open documents), read before the disk when looking beside the file for its environment */
+  readFile?: (file: string) => string | undefined;
 }
 
 export interface DiagnosticEdit {
@@ -148,6 +151,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     trust: opts.trust ?? 'untrusted-users',
     rules: opts.rules,
     filePath,
+    environment: filePath && !model.skipped ? environmentFor(filePath, model, opts.readFile ? overlayIO(opts.readFile) : undefined) : undefined,
   });
   const idx = LineIndex.of(text);
   result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
@@ -161,6 +165,7 @@ interface RunOptions {
   trust: TrustLevel;
   rules?: EngineOptions['rules'];
   filePath?: string;
+  environment?: RuleContext['environment'];
 }
 
 export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
@@ -177,6 +182,7 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
       jupyterhubVersion: o.jupyterhubVersion,
       trust: o.trust,
       filePath: o.filePath,
+      environment: o.environment,
       report: (f) => {
         const fixes = (f.fixes ?? []).filter((x) => x.edits.length && x.edits.every((e) => editAllowed(model, e.span)));
         findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes });
