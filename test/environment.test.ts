@@ -231,3 +231,25 @@ test('LSP: an open compose file\'s unsaved text re-checks the open config beside
     await client.shutdown();
   }
 });
+
+test('no-allow-rule, create-system-users and literal-crypt-key read the supplied variables (.env beside the config)', async () => {
+  const cases: [string, string, string][] = [
+    ['c = get_config()\nc.JupyterHub.authenticator_class = "google"\n', 'HOSTED_DOMAIN=example.org', 'security/no-allow-rule'],
+    ['c = get_config()\nc.JupyterHub.authenticator_class = "azuread"\n', 'AAD_TENANT_ID=contoso.onmicrosoft.com', 'security/no-allow-rule'],
+    ['c.JupyterHub.authenticator_class = "oauthenticator.LocalGoogleOAuthenticator"\nc.LocalGoogleOAuthenticator.create_system_users = True\n', 'HOSTED_DOMAIN=example.org', 'security/create-system-users'],
+  ];
+  for (const [cfg, supplied, rule] of cases) {
+    const on = layout({ 'jupyterhub_config.py': cfg, '.env': supplied + '\n' });
+    assert.ok(!rules(await check(path.join(on, 'jupyterhub_config.py'), cfg, { jupyterhubVersion: '4.1' })).includes(rule), `${rule} with ${supplied}`);
+    // not supplied, or the multi-tenant endpoint: still reported
+    for (const other of ['OTHER=1', 'AAD_TENANT_ID=common']) {
+      const off = layout({ 'jupyterhub_config.py': cfg, '.env': other + '\n' });
+      assert.ok(rules(await check(path.join(off, 'jupyterhub_config.py'), cfg, { jupyterhubVersion: '4.1' })).includes(rule), `${rule} with ${other}`);
+    }
+  }
+  const keys = 'c.CryptKeeper.keys = ["8a3b1f0c6e2d4a5b9c7e1f3a5b7d9e0f8a3b1f0c6e2d4a5b9c7e1f3a5b7d9e0f"]\n';
+  const k = layout({ 'jupyterhub_config.py': keys, '.env': 'JUPYTERHUB_CRYPT_KEY=0123\n' });
+  assert.match((await check(path.join(k, 'jupyterhub_config.py')))[0].message, /Read it from JUPYTERHUB_CRYPT_KEY\. JUPYTERHUB_CRYPT_KEY is already set by \.env: once it holds the same secret/);
+  const none = layout({ 'jupyterhub_config.py': keys });
+  assert.match((await check(path.join(none, 'jupyterhub_config.py')))[0].message, /Read it from JUPYTERHUB_CRYPT_KEY$/);
+});
