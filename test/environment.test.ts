@@ -253,3 +253,23 @@ test('no-allow-rule, create-system-users and literal-crypt-key read the supplied
   const none = layout({ 'jupyterhub_config.py': keys });
   assert.match((await check(path.join(none, 'jupyterhub_config.py')))[0].message, /Read it from JUPYTERHUB_CRYPT_KEY$/);
 });
+
+test('bad files beside the config: no crash, nothing supplied, the finding stays', async () => {
+  const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`).join('\n') + '\nservices: {hub: {environment: {JUPYTERHUB_CRYPT_KEY: x}}}\n';
+  for (const files of <Record<string, string>[]>[
+    { 'docker-compose.yml': 'services: [unclosed\n  - {', '.env': '\u0000\u0001binary=' },
+    { 'compose.yaml': bomb },
+    { 'compose.yaml': 'services:\n  hub: 42\n  other:\n    environment: 17\n    env_file: [{}, 3]\n    volumes: [{type: bind}, 5]\n' },
+    { 'jupyterhub.service': 'ExecStart=jupyterhub\nEnvironment=\nEnvironmentFile=\n' },
+  ]) {
+    const d = layout({ ...files, 'jupyterhub_config.py': AUTH_STATE });
+    const t = Date.now();
+    assert.deepEqual(rules(await check(path.join(d, 'jupyterhub_config.py'))), ['security/auth-state-without-key'], Object.keys(files).join());
+    assert.ok(Date.now() - t < 10_000);
+  }
+  // a folder where a compose file would be
+  const dir = layout({ 'jupyterhub_config.py': AUTH_STATE });
+  fs.mkdirSync(path.join(dir, 'docker-compose.yml'));
+  fs.mkdirSync(path.join(dir, '.env'));
+  assert.deepEqual(rules(await check(path.join(dir, 'jupyterhub_config.py'))), ['security/auth-state-without-key']);
+});

@@ -28,6 +28,8 @@ export interface EngineOptions {
   skipReason?: string;
   /** text of files not yet saved (open documents), read before the disk when looking beside the file for its environment */
   readFile?: (file: string) => string | undefined;
+  /** the path names no file on disk (an untitled editor buffer): look for no environment beside it */
+  noEnvironment?: boolean;
 }
 
 export interface DiagnosticEdit {
@@ -151,7 +153,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     trust: opts.trust ?? 'untrusted-users',
     rules: opts.rules,
     filePath,
-    environment: filePath && !model.skipped ? environmentFor(filePath, model, opts.readFile ? overlayIO(opts.readFile) : undefined) : undefined,
+    environment: filePath && !opts.noEnvironment && !model.skipped ? environmentFor(filePath, model, opts.readFile ? overlayIO(opts.readFile) : undefined) : undefined,
   });
   const idx = LineIndex.of(text);
   result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));

@@ -121,7 +121,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Editor settings, then the nearest .hubcfg.yaml (file documents only): the project file wins. */
   function optionsFor(uri: string, settings: Settings): EngineOptions {
     const base = engineOptions(settings);
-    if (!uri.startsWith('file:')) return base;
+    if (!uri.startsWith('file:')) return { ...base, noEnvironment: true };
     const p = URI.path(uri);
     const root = workspaceRoots.find((r) => p.startsWith(r.endsWith('/') ? r : r + '/'));
     const project = findProjectConfig(p, root);
