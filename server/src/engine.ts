@@ -10,6 +10,7 @@ import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } 
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
 import { foreignClassNames } from './context/classIdentity';
+import { environmentFor, overlayIO } from './context/environment';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -27,6 +28,10 @@ export interface EngineOptions {
   skipReason?: string;
   /** plugin versions to judge against ({oauthenticator: "17.3", kubespawner: "6.2"}); win over a chart's pins */
   pluginVersions?: Record<string, string>;
+  /** text of files not yet saved (open documents), read before the disk when looking beside the file for its environment */
+  readFile?: (file: string) => string | undefined;
+  /** the path names no file on disk (an untitled editor buffer): look for no environment beside it */
+  noEnvironment?: boolean;
 }
 
 export interface DiagnosticEdit {
@@ -166,6 +171,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
       trust: opts.trust ?? 'untrusted-users',
       rules: opts.rules,
       filePath,
+      environment: filePath && !opts.noEnvironment && !m.skipped ? environmentFor(filePath, m, opts.readFile ? overlayIO(opts.readFile) : undefined) : undefined,
     });
   const idx = LineIndex.of(text);
   try {
@@ -197,6 +203,7 @@ export interface RunOptions {
   trust: TrustLevel;
   rules?: EngineOptions['rules'];
   filePath?: string;
+  environment?: RuleContext['environment'];
 }
 
 /** The plugin versions a chart release's hub image installs (JupyterHub itself follows the chart separately). */
@@ -227,6 +234,7 @@ export function collectFindings(model: ConfigModel, o: RunOptions, only?: (r: Ru
       jupyterhubVersion: o.jupyterhubVersion,
       trust: o.trust,
       filePath: o.filePath,
+      environment: o.environment,
       report: (f) => {
         const fixes = (f.fixes ?? []).filter((x) => x.edits.length && x.edits.every((e) => editAllowed(model, e.span)));
         findings.push({ rule: rule.id, severity: setting ?? f.severity ?? rule.severity, message: f.message, span: f.span, fixes });

@@ -12,6 +12,7 @@ import { resolveChart, chartCatalog } from '../catalog/z2jh';
 import { detectChartVersion } from '../config/chart';
 import { traitCatalog } from '../catalog/traits';
 import { foreignClassNames } from '../context/classIdentity';
+import { environmentFor, overlayIO } from '../context/environment';
 import type { Finding } from '../rules/types';
 import { LineIndex } from '../util/text';
 import * as path from 'path';
@@ -85,6 +86,8 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
     trust: opts.trust ?? 'untrusted-users',
     rules: opts.rules,
     filePath: parts[0].path,
+    // what the merged values supply (hub.extraEnv from Secrets, the chart's own variables)
+    environment: opts.noEnvironment ? undefined : environmentFor(parts[0].path, merged.model, opts.readFile ? overlayIO(opts.readFile) : undefined),
   };
   const findings = collectFindings(merged.model, run, (r) => r.scope !== 'file');
   parts.forEach((p, k) => {

@@ -26,6 +26,7 @@ import { chartKeyHover, chartSettingAt, classHover, completionsAt, dottedAt, opA
 import type { Severity } from '../rules/types';
 import type { FileKind } from '../model/types';
 import { findProjectConfig, withProjectConfig } from '../config/project';
+import { isEnvironmentFile } from '../context/environment';
 import type { EngineOptions } from '../engine';
 import { pythonParser } from '../parse/python';
 import { rbacHoverAt, scopeCompletionContext, scopeCompletions } from '../rbac/features';
@@ -124,7 +125,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Editor settings, then the nearest .hubcfg.yaml (file documents only): the project file wins. */
   function optionsFor(uri: string, settings: Settings): EngineOptions {
     const base = engineOptions(settings);
-    if (!uri.startsWith('file:')) return base;
+    if (!uri.startsWith('file:')) return { ...base, noEnvironment: true };
     const p = URI.path(uri);
     const root = workspaceRoots.find((r) => p.startsWith(r.endsWith('/') ? r : r + '/'));
     const project = findProjectConfig(p, root);
@@ -132,7 +133,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       loggedProjectProblems.add(project.path);
       connection.console.warn(`hubcfg: ${project.path}: ${project.problems.join('; ')}`);
     }
-    return withProjectConfig(base, project?.config);
+    return { ...withProjectConfig(base, project?.config), readFile: openText };
+  }
+
+  /** The unsaved text of an open file document, by path (the environment beside a config is read through it). */
+  function openText(file: string): string | undefined {
+    for (const d of documents.all()) if (d.uri.startsWith('file:') && URI.path(d.uri) === file) return d.getText();
+    return undefined;
   }
   let globalSettings: Settings = DEFAULT_SETTINGS;
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -388,9 +395,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   // onDidChangeContent also fires when a document is opened
-  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => {
+    schedule(e.document);
+    // a compose file, .env, Dockerfile or unit being edited changes what the open configs beside it are supplied
+    recheckBeside(e.document.uri);
+  });
+  let envTimer: NodeJS.Timeout | undefined;
+  function recheckBeside(uri: string): void {
+    if (!uri.startsWith('file:') || !isEnvironmentFile(URI.path(uri))) return;
+    if (envTimer) clearTimeout(envTimer);
+    envTimer = setTimeout(() => {
+      envTimer = undefined;
+      for (const d of documents.all()) if (d.uri !== uri && state.has(d.uri)) void validate(d, true);
+    }, DEBOUNCE_MS);
+  }
   documents.onDidClose((e) => {
     const uri = e.document.uri;
+    recheckBeside(uri); // its unsaved text no longer counts: the disk does
     state.delete(uri);
     settingsCache.delete(uri);
     const t = timers.get(uri);

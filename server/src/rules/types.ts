@@ -2,6 +2,7 @@ import type { ConfigModel, FileKind } from '../model/types';
 import type { TraitCatalog } from '../catalog/traits';
 import type { ChartCatalog } from '../catalog/z2jh';
 import type { Span } from '../util/text';
+import type { Environment } from '../context/environment';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Applicability = 'safe' | 'unsafe' | 'suggestion';
@@ -37,6 +38,8 @@ export interface RuleContext {
   trust: TrustLevel;
   /** the file's path (for name-based context such as test configs); may be empty */
   filePath?: string;
+  /** what the deployment supplies beside the file (compose, .env, Dockerfile, systemd unit; z2jh: the chart and hub.extraEnv); absent when nothing is known */
+  environment?: Environment;
   report(f: { span: Span; message: string; fixes?: Fix[]; severity?: Severity }): void;
 }
 

@@ -1,5 +1,5 @@
 import { defineRule, type Rule, type RuleMeta } from '../types';
-import { envFix, isLiteralSecret, isTestContext, mask, opsFor } from './util';
+import { envFix, isLiteralSecret, isTestContext, mask, opsFor, suppliedNote } from './util';
 
 export interface SecretTarget {
   cls: string;
@@ -23,7 +23,7 @@ export function literalSecretRule(meta: Omit<RuleMeta, 'fix' | 'severity'> & { t
           if (op.op !== '=' || !isLiteralSecret(op.value) || isTestContext(ctx, op)) continue;
           ctx.report({
             span: op.value.span,
-            message: `${meta.what} is written in the config file (${mask(op.value.value)}): anyone who can read the file or its history has it. Read it from the environment`,
+            message: `${meta.what} is written in the config file (${mask(op.value.value)}): anyone who can read the file or its history has it. Read it from the environment${suppliedNote(ctx, op)}`,
             fixes: [envFix(ctx, op.value.span, t.env)],
           });
         }

@@ -3,6 +3,7 @@ import type { TraitOp, Value } from '../../model/types';
 import type { Fix, RuleContext, Severity } from '../types';
 import { LineIndex, type Span } from '../../util/text';
 import { isEncryptedValue } from '../../model/placeholder';
+import { envDefaultsFor } from '../../catalog/envDefaults';
 
 /** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
 export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
@@ -35,6 +36,34 @@ export function lastAssignment(ctx: RuleContext, cls: string, trait: string): Tr
 /** Whether a trait is set anywhere in the file (any operation, any branch). */
 export function isSet(ctx: RuleContext, cls: string, trait: string): boolean {
   return opsFor(ctx, cls, trait).length > 0;
+}
+
+/** An environment variable the deployment supplies to the hub (compose, .env, Dockerfile, unit, chart), if known. */
+export function supplied(ctx: RuleContext, name: string): { name: string; source: string; value?: string } | undefined {
+  const v = ctx.environment?.names.get(name);
+  return v ? { name, ...v } : undefined;
+}
+
+/** The supplied variable that sets `cls.trait` by default (JUPYTERHUB_CRYPT_KEY for CryptKeeper.keys, ...), if any. */
+export function suppliedFor(ctx: RuleContext, cls: string, trait: string): { name: string; source: string; value?: string } | undefined {
+  if (!ctx.environment) return undefined;
+  const sub = (a: string, b: string) => ctx.traits.isSubclass(a, b) || (b === 'OAuthenticator' && /OAuthenticator$/.test(a));
+  for (const name of envDefaultsFor(cls, trait, sub)) {
+    const v = supplied(ctx, name);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/**
+ * The words a message adds when the deployment already supplies the variable the trait reads by default
+ * (a literal secret could then simply go); '' otherwise. Not for chart values, whose Secret the chart fills itself.
+ */
+export function suppliedNote(ctx: RuleContext, op: TraitOp): string {
+  if (op.origin === 'chart') return '';
+  const v = suppliedFor(ctx, op.cls, op.trait);
+  // the chart's own variables carry the chart's Secret, which hub.config does not feed: another matter
+  return v && !ctx.environment?.names.get(v.name)?.chart ? `. ${v.name} is already set by ${v.source}: once it holds the same secret, delete this value and the hub reads that one` : '';
 }
 
 export function isTrue(v: Value | undefined): boolean {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../types';
 import { byTrust, isTestContext, isTrue, removeLineFix } from '../util';
-import { allowRules, authOps, authTraitApplies, overridden, providerRestrictions, runningAuthenticator } from './common';
+import { allowRules, authOps, authTraitApplies, overridden, providerRestrictionFromEnv, providerRestrictions, runningAuthenticator } from './common';
 
 export default defineRule({
   id: 'security/allow-all',
@@ -30,14 +30,15 @@ export default defineRule({
       if (!authTraitApplies(ctx, op) || isTestContext(ctx, op)) continue;
       const rules = allowRules(ctx);
       // the identity provider itself only admits one organisation
-      const domain = providerRestrictions(ctx).length > 0;
+      const fromEnv = providerRestrictions(ctx).length ? undefined : providerRestrictionFromEnv(ctx);
+      const domain = providerRestrictions(ctx).length > 0 || !!fromEnv;
       const severity = domain ? 'information' : byTrust(ctx, 'warning', 'information');
       const names = [...new Set(rules.map((o) => `${o.cls}.${o.trait}`))];
       const overrides = names.length ? `; it overrides ${names.join(', ')}, which then restrict nothing` : '';
       ctx.report({
         span: op.value.span,
         severity,
-        message: `allow_all lets everyone who can authenticate log in and get a server${domain ? ' (the identity provider is limited to one domain or tenant here)' : ''}${overrides}`,
+        message: `allow_all lets everyone who can authenticate log in and get a server${fromEnv ? ` (the identity provider is limited to one domain or tenant by ${fromEnv.name}, set by ${fromEnv.source})` : domain ? ' (the identity provider is limited to one domain or tenant here)' : ''}${overrides}`,
         fixes: [removeLineFix(ctx, op, 'unsafe', 'Remove allow_all (then only explicit allow rules admit users)')],
       });
     }

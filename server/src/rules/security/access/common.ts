@@ -2,7 +2,7 @@ import type { TraitOp, Value } from '../../../model/types';
 import type { RuleContext } from '../../types';
 import type { Span } from '../../../util/text';
 import { compareVersions } from '../../../catalog/traits';
-import { authenticatorName, lastAssignment } from '../util';
+import { authenticatorName, lastAssignment, suppliedFor } from '../util';
 
 /** Whether the judged JupyterHub version is at least `v` ("5.0", "5.3", ...). */
 export function atLeast(ctx: RuleContext, v: string): boolean {
@@ -163,6 +163,24 @@ export function providerRestrictions(ctx: RuleContext): TraitOp[] {
       !isEmptyLiteral(o.value) &&
       (o.trait === 'hosted_domain' || (o.trait === 'tenant_id' && !(o.value.kind === 'str' && /^(common|organizations|consumers)$/i.test(o.value.value)))),
   );
+}
+
+/**
+ * The same limits supplied by the deployment instead of the file: GoogleOAuthenticator reads `hosted_domain`
+ * from HOSTED_DOMAIN and AzureAdOAuthenticator `tenant_id` from AAD_TENANT_ID when the config leaves them unset.
+ * Returns the variable and where it is set, or undefined.
+ */
+export function providerRestrictionFromEnv(ctx: RuleContext): { name: string; source: string } | undefined {
+  if (!ctx.environment) return undefined;
+  const running = runningAuthenticator(ctx)?.name;
+  if (!running) return undefined;
+  for (const trait of ['hosted_domain', 'tenant_id']) {
+    if (ctx.model.ops.some((o) => o.trait === trait && isAuthenticatorClass(ctx, o.cls))) continue; // the file decides
+    const v = suppliedFor(ctx, running, trait);
+    if (!v || (trait === 'tenant_id' && v.value !== undefined && /^(common|organizations|consumers)$/i.test(v.value.trim()))) continue;
+    return v;
+  }
+  return undefined;
 }
 
 /** A lightweight lexer: every string literal of a Python file, with the span of its content. */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../types';
 import { isOAuthenticator, isTestContext, isTrue, setValueFix } from '../util';
-import { allowRules, providerRestrictions, atLeast, loadsConfigDynamically, authOps, authTraitApplies, runningAuthenticator, overridden } from './common';
+import { allowRules, providerRestrictionFromEnv, providerRestrictions, atLeast, loadsConfigDynamically, authOps, authTraitApplies, runningAuthenticator, overridden } from './common';
 
 export default defineRule({
   id: 'security/create-system-users',
@@ -36,7 +36,7 @@ export default defineRule({
       const allowAllOps = authOps(ctx, 'allow_all').filter((o) => o.op === '=');
       const allowAll = allowAllOps.some((o) => isTrue(o.value) && !overridden(o, allowAllOps, ctx) && authTraitApplies(ctx, o) && !isTestContext(ctx, o));
       const rules = [...allowRules(ctx), ...providerRestrictions(ctx)];
-      const domain = providerRestrictions(ctx).length > 0;
+      const domain = providerRestrictions(ctx).length > 0 || !!providerRestrictionFromEnv(ctx);
       if (allowAll) {
         ctx.report({
           span: op.value.span,
@@ -44,7 +44,7 @@ export default defineRule({
           message: `create_system_users with allow_all: everyone who can log in through ${name} gets a Unix account on this machine`,
           fixes: [setValueFix(op.value.span, 'False', 'unsafe')],
         });
-      } else if (!atLeast(ctx, '5.0') && !rules.length && !allowAllOps.length && !loadsConfigDynamically(ctx)) {
+      } else if (!atLeast(ctx, '5.0') && !rules.length && !domain && !allowAllOps.length && !loadsConfigDynamically(ctx)) {
         const who = isOAuthenticator(ctx, name) ? ' (with OAuthenticator before 16.0: anyone with an account at the provider)' : '';
         ctx.report({
           span: op.value.span,

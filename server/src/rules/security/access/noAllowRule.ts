@@ -1,6 +1,6 @@
 import { defineRule } from '../../types';
 import { byTrust, isFalse, isOAuthenticator, isTestContext } from '../util';
-import { allowRules, atLeast, authOps, isAuthenticatorClass, loadsConfigDynamically, providerRestrictions, runningAuthenticator } from './common';
+import { allowRules, atLeast, authOps, isAuthenticatorClass, loadsConfigDynamically, providerRestrictionFromEnv, providerRestrictions, runningAuthenticator } from './common';
 
 export default defineRule({
   id: 'security/no-allow-rule',
@@ -38,6 +38,8 @@ export default defineRule({
     if (!kind) return;
     // any allow rule, allow_all either way, or a hook that may turn users away: the file says who gets in
     if (allowRules(ctx).length || providerRestrictions(ctx).length || authOps(ctx, 'allow_all').length || authOps(ctx, 'post_auth_hook').length || authOps(ctx, 'check_allowed').length) return;
+    // the deployment limits the provider (HOSTED_DOMAIN, AAD_TENANT_ID beside the file)
+    if (providerRestrictionFromEnv(ctx)) return;
     if (kind === 'firstuse' && authOps(ctx, 'create_users').some((o) => isFalse(o.value))) return;
     if (running.op && isTestContext(ctx, running.op)) return;
     const span = running.op ? running.op.value.span : { start: 0, end: 0 };

@@ -1,6 +1,6 @@
 import { defineRule, type Fix, type RuleContext } from '../../types';
 import type { Span } from '../../../util/text';
-import { envFix, mask, removeLineFix } from '../util';
+import { envFix, mask, removeLineFix, suppliedNote } from '../util';
 import { isSeq, liveOps, literalSecretText } from './common';
 
 const ENV = 'JUPYTERHUB_CRYPT_KEY';
@@ -39,7 +39,7 @@ export default defineRule({
         }
         ctx.report({
           span: op.value.span,
-          message: `${secrets.length === 1 ? 'An encryption key' : `${secrets.length} encryption keys`} for auth_state ${secrets.length === 1 ? 'is' : 'are'} written in the config file (${secrets.map(mask).join(', ')}): anyone who can read the file can decrypt users' stored tokens. Read ${secrets.length === 1 ? 'it' : 'them'} from ${ENV}`,
+          message: `${secrets.length === 1 ? 'An encryption key' : `${secrets.length} encryption keys`} for auth_state ${secrets.length === 1 ? 'is' : 'are'} written in the config file (${secrets.map(mask).join(', ')}): anyone who can read the file can decrypt users' stored tokens. Read ${secrets.length === 1 ? 'it' : 'them'} from ${ENV}${suppliedNote(ctx, op)}`,
           fixes,
         });
       } else if ((op.op === '=' || op.op === 'append' || op.op === 'insert') && !isSeq(op.value)) {
@@ -47,7 +47,7 @@ export default defineRule({
         if (secret === undefined) continue;
         ctx.report({
           span: op.value.span,
-          message: `An encryption key for auth_state is written in the config file (${mask(secret)}): anyone who can read the file can decrypt users' stored tokens. Read it from ${ENV}`,
+          message: `An encryption key for auth_state is written in the config file (${mask(secret)}): anyone who can read the file can decrypt users' stored tokens. Read it from ${ENV}${op.op === '=' ? suppliedNote(ctx, op) : ''}`,
           fixes: op.op === '=' ? [envListFix(ctx, op.value.span)] : [removeLineFix(ctx, op, 'unsafe', `Remove it and add the key to ${ENV}`)],
         });
       } else if ((op.op === '+=' || op.op === 'extend') && isSeq(op.value)) {

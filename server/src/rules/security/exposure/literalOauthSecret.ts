@@ -1,6 +1,6 @@
 import { isTest } from './common';
 import { defineRule } from '../../types';
-import { envFix, isLiteralSecret, isOAuthenticator, mask } from '../util';
+import { envFix, isLiteralSecret, isOAuthenticator, mask, suppliedNote } from '../util';
 
 /** OAuthenticator classes that read a provider-specific variable by default; all of them fall back to OAUTH_CLIENT_SECRET. */
 const PROVIDER_ENV: [RegExp, string][] = [
@@ -36,7 +36,7 @@ export default defineRule({
       const env = oauthSecretEnv(op.cls);
       ctx.report({
         span: op.value.span,
-        message: `The OAuth client secret of ${op.cls} is written in the config file (${mask(op.value.value)}): anyone who can read the file can impersonate your hub at the provider. Read it from the environment (${env})`,
+        message: `The OAuth client secret of ${op.cls} is written in the config file (${mask(op.value.value)}): anyone who can read the file can impersonate your hub at the provider. Read it from the environment (${env})${suppliedNote(ctx, op)}`,
         fixes: [envFix(ctx, op.value.span, env)],
       });
     }
