@@ -3,7 +3,7 @@ import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, isPair, type Docume
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
 import { pythonParser } from '../parse/python';
-import { LineIndex, type Span } from '../util/text';
+import { LineIndex, loneCrToLf, type Span } from '../util/text';
 import { chartTraitMap } from '../catalog/z2jh';
 import { blockLiteralStarts, mapFromStarts, snippetModel } from './embeddedPython';
 
@@ -196,9 +196,11 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     valuesRoots: [],
     embedded: [],
   };
-  const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+  // the yaml package reads a lone \r as a plain character; YAML 1.2 (and Helm, PyYAML) as a line end
+  const src = loneCrToLf(text);
+  const docs = parseAllDocuments(src, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
-  const tag = templateTag(text, list);
+  const tag = templateTag(src, list);
   if (tag) {
     model.skipped = templateSkipReason(tag);
     return model;
@@ -211,7 +213,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc);
     if (!rootPath) continue;
     model.valuesRoots!.push(rootPath);
-    const c: Ctx = { doc, docIndex, budget: { nodes: MAX_NODES }, model, text };
+    const c: Ctx = { doc, docIndex, budget: { nodes: MAX_NODES }, model, text: src };
     let node: unknown = doc.contents;
     let keySpan: Span = span(node as YNode);
     let found = true;
