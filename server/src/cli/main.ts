@@ -31,7 +31,8 @@ Options for check:
   --max-file-size N                  skip files larger than N characters (default 5242880)
   -h, --help                         this help;  --version  print the version
 
-Exit status: 0 clean (no error-level finding), 1 error-level findings, 2 usage error or unreadable file.`;
+Exit status: 0 clean (no error-level finding), 1 error-level findings, 2 usage error, unreadable or
+unwritable file, or a PATH with no file to check.`;
 
 class UsageError extends Error {}
 
