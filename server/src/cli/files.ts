@@ -30,7 +30,41 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + re + '$');
 }
 
-function walk(dir: string, out: string[], accept: (name: string, full: string) => boolean, limit: number): void {
+/** A short reason for a failed stat or open, e.g. "no such file" (ENOENT). */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links (a link loop?) (ELOOP)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return code ?? (e as Error)?.message ?? String(e);
+  }
+}
+
+export interface Problem {
+  path: string;
+  reason: string;
+}
+
+/**
+ * Walks a directory for files `accept` takes. Symbolic links are followed (to files and to
+ * directories); each directory is entered once, by its real path, so link loops end. A link whose
+ * target cannot be reached is reported when its name would have been taken.
+ */
+function walk(dir: string, out: string[], accept: (name: string, full: string) => boolean, limit: number, seen: Set<string>, broken: Problem[]): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -41,21 +75,56 @@ function walk(dir: string, out: string[], accept: (name: string, full: string) =
   for (const e of entries) {
     if (out.length >= limit) return;
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(full, out, accept, limit);
-    } else if (e.isFile() && accept(e.name, full)) out.push(full);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = fs.statSync(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch (err) {
+        if (accept(e.name, full)) broken.push({ path: full, reason: describeFsError(err) });
+        continue;
+      }
+    }
+    if (isDir) {
+      if (SKIP_DIRS.has(e.name) || e.name.startsWith('.')) continue;
+      let real: string;
+      try {
+        real = fs.realpathSync(full);
+      } catch {
+        continue;
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+      walk(full, out, accept, limit, seen, broken);
+    } else if (isFile && accept(e.name, full)) out.push(full);
   }
+}
+
+function walkFrom(dir: string, out: string[], accept: (name: string, full: string) => boolean, limit: number, broken: Problem[]): void {
+  const seen = new Set<string>();
+  try {
+    seen.add(fs.realpathSync(dir));
+  } catch {
+    // the walk reads nothing then
+  }
+  walk(dir, out, accept, limit, seen, broken);
 }
 
 export interface Expanded {
   files: string[];
-  missing: string[];
+  /** arguments (or files a walk found) that cannot be read: missing, link loops, ... */
+  missing: Problem[];
+  /** the directory arguments, with the files each walk found */
+  dirs: { path: string; files: string[] }[];
 }
 
 /** Expands CLI arguments: files as given, directories walked for config files, globs matched. */
 export function expandArgs(args: string[], accept: (name: string, full: string) => boolean, limit = 10000): Expanded {
   const files: string[] = [];
-  const missing: string[] = [];
+  const missing: Problem[] = [];
+  const dirs: Expanded['dirs'] = [];
   for (const a of args) {
     if (/[*?{]/.test(a)) {
       const norm = a.replace(/\\/g, '/');
@@ -63,23 +132,43 @@ export function expandArgs(args: string[], accept: (name: string, full: string) 
       const baseDir = norm.slice(0, norm.lastIndexOf('/', firstGlob) + 1) || '.';
       const re = globToRegExp(norm.startsWith('./') ? norm.slice(2) : norm);
       const found: string[] = [];
-      walk(baseDir, found, (_n, full) => {
+      const broken: Problem[] = [];
+      walkFrom(baseDir, found, (_n, full) => {
         const rel = full.replace(/\\/g, '/').replace(/^\.\//, '');
         return re.test(rel);
-      }, limit);
-      if (!found.length) missing.push(a);
+      }, limit, broken);
+      if (!found.length && !broken.length) missing.push({ path: a, reason: 'no file matches this pattern' });
+      missing.push(...broken);
       files.push(...found);
       continue;
     }
     let st: fs.Stats;
     try {
       st = fs.statSync(a);
-    } catch {
-      missing.push(a);
+    } catch (e) {
+      missing.push({ path: a, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file, directory or match' : describeFsError(e) });
       continue;
     }
-    if (st.isDirectory()) walk(a, files, accept, limit);
-    else files.push(a);
+    if (st.isDirectory()) {
+      const found: string[] = [];
+      walkFrom(a, found, accept, limit, missing);
+      dirs.push({ path: a, files: found });
+      files.push(...found);
+    } else files.push(a);
   }
-  return { files: [...new Set(files)], missing };
+  // the same file reached twice (named twice, or through a link): checked once
+  const real = new Set<string>();
+  const unique: string[] = [];
+  for (const f of files) {
+    let key = f;
+    try {
+      key = fs.realpathSync(f);
+    } catch {
+      // unreadable: reported when it is read
+    }
+    if (real.has(key)) continue;
+    real.add(key);
+    unique.push(f);
+  }
+  return { files: unique, missing, dirs };
 }

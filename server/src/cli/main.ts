@@ -4,7 +4,7 @@ import { analyze, detectKind, type EngineOptions, type Diagnostic } from '../eng
 import { fixAll } from '../fixes';
 import { analyzeDeployment, combineResults, type DeploymentFileInput, type DeploymentFileResult } from '../deploy/analyze';
 import { deploymentLabel, discoverDeployments, wrapperLayers } from '../deploy/discover';
-import { expandArgs, DEFAULT_FILE_PATTERNS } from './files';
+import { expandArgs, describeFsError, DEFAULT_FILE_PATTERNS } from './files';
 import { toSarif, type FileResult } from './sarif';
 import { RULES, RULES_BY_ID } from '../rules';
 import type { Severity, TrustLevel } from '../rules/types';
@@ -35,7 +35,8 @@ Options for check:
   --max-file-size N                  skip files larger than N characters (default 5242880)
   -h, --help                         this help;  --version  print the version
 
-Exit status: 0 clean (no error-level finding), 1 error-level findings, 2 usage error or unreadable file.`;
+Exit status: 0 clean (no error-level finding), 1 error-level findings, 2 usage error, unreadable or
+unwritable file, or a PATH with no file to check.`;
 
 class UsageError extends Error {}
 
@@ -134,22 +135,71 @@ function parseCheckArgs(argv: string[]): CheckArgs {
   return a;
 }
 
-function readText(file: string): { text: string; skipReason?: string } {
+interface ReadText {
+  text: string;
+  skipReason?: string;
+  /** the file starts with a UTF-8 byte order mark (not part of `text`; written back by --fix) */
+  bom?: boolean;
+}
+
+function readText(file: string): ReadText {
   const buf = fs.readFileSync(file);
   try {
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
+    let text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+    const bom = text.charCodeAt(0) === 0xfeff;
+    if (bom) text = text.slice(1);
+    return { text, bom };
   } catch {
     return { text: new TextDecoder('utf-8').decode(buf), skipReason: 'the file is not valid UTF-8 text (Python cannot read it as a config)' };
   }
 }
 
+/** Why a file could not be written, for the user. */
+class WriteError extends Error {}
+
+/**
+ * Replaces a file's content atomically: a temporary file beside the real file (a symbolic link is
+ * followed, so the link stays and its target gets the new text) is written, flushed and renamed
+ * over it, with the file's mode (and owner, when we may set it). When that fails the file is
+ * left as it was and a WriteError says why.
+ */
 function writeAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.hubcfg-${process.pid}.tmp`);
-  const mode = fs.statSync(file).mode;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.renameSync(tmp, file);
+  let real: string;
+  let st: fs.Stats;
+  try {
+    real = fs.realpathSync(file);
+    st = fs.statSync(real);
+  } catch (e) {
+    throw new WriteError(describeFsError(e));
+  }
+  const dir = path.dirname(real);
+  const shownDir = real === path.resolve(file) ? path.dirname(file) : dir;
+  const tmp = path.join(dir, `.${path.basename(real)}.hubcfg-${process.pid}-${Date.now().toString(36)}.tmp`);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', st.mode & 0o7777);
+  } catch (e) {
+    throw new WriteError(`${describeFsError(e)} (a temporary file cannot be created in ${shownDir}; the file is unchanged)`);
+  }
+  try {
+    try {
+      fs.writeFileSync(fd, text);
+      // openSync's mode is masked by the umask: set it exactly
+      fs.fchmodSync(fd, st.mode & 0o7777);
+      if (typeof process.getuid === 'function' && process.getuid() === 0 && (st.uid !== 0 || st.gid !== 0)) fs.fchownSync(fd, st.uid, st.gid);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, real);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw new WriteError(`${describeFsError(e)} (the file is unchanged)`);
+  }
 }
 
 const SEV_ORDER: Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -177,22 +227,24 @@ function formatText(files: FileResult[]): string {
 async function check(argv: string[]): Promise<number> {
   const args = parseCheckArgs(argv);
   const accept = (name: string) => DEFAULT_FILE_PATTERNS.some((re) => re.test(name));
-  const { files, missing } = expandArgs(args.paths, accept);
+  const { files, missing, dirs } = expandArgs(args.paths, accept);
   let status = 0;
   for (const m of missing) {
-    process.stderr.write(`hubcfg: cannot read ${m}: no such file, directory or match\n`);
+    process.stderr.write(`hubcfg: cannot read ${m.path}: ${m.reason}\n`);
     status = 2;
   }
+  const checked = new Set<string>();
   const reported = new Set<string>();
   const texts = new Map<string, { text: string; skipReason?: string }>();
   const optionsOf = new Map<string, EngineOptions>();
   // first every file is read (and fixed, with --fix); then judged, alone or with its deployment
   for (const file of files) {
-    let read: { text: string; skipReason?: string };
+    let read: ReadText;
     try {
       read = readText(file);
     } catch (e) {
-      process.stderr.write(`hubcfg: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      const code = (e as NodeJS.ErrnoException).code;
+      process.stderr.write(`hubcfg: cannot read ${file}: ${code === 'EISDIR' || code === 'ENOENT' || code === 'ELOOP' ? describeFsError(e) : (code ?? (e as Error).message)}\n`);
       status = 2;
       continue;
     }
@@ -202,9 +254,16 @@ async function check(argv: string[]): Promise<number> {
     if (args.fix && !read.skipReason) {
       const fixed = await fixAll(read.text, file, opts);
       if (fixed.text !== read.text) {
-        writeAtomic(file, fixed.text);
-        read.text = fixed.text;
-        if (args.format === 'text') process.stderr.write(`hubcfg: ${file}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}\n`);
+        try {
+          writeAtomic(file, (read.bom ? '\ufeff' : '') + fixed.text);
+          read.text = fixed.text;
+          if (args.format === 'text') process.stderr.write(`hubcfg: ${file}: applied ${fixed.applied} fix${fixed.applied === 1 ? '' : 'es'}\n`);
+        } catch (e) {
+          if (!(e instanceof WriteError)) throw e;
+          // the findings below are those of the file as it still is
+          process.stderr.write(`hubcfg: cannot write ${file}: ${e.message}\n`);
+          status = 2;
+        }
       }
     }
     texts.set(file, read);
@@ -218,10 +277,18 @@ async function check(argv: string[]): Promise<number> {
     // YAML found by walking a directory that turns out not to be z2jh values is not worth a line
     if (r.kind === 'unknown' && !args.paths.includes(file) && /\.ya?ml$/i.test(file)) continue;
     results.push({ path: file.replace(/\\/g, '/'), kind: r.kind, diagnostics: r.diagnostics });
+    checked.add(file);
   }
   if (args.values.length) status = Math.max(status, await checkDeployment(args, results));
-  const out = args.format === 'json' ? JSON.stringify(toJson(results), null, 2) + '\n' : args.format === 'sarif' ? JSON.stringify(toSarif(results, VERSION), null, 2) + '\n' : formatText(results);
-  process.stdout.write(out);
+  for (const d of dirs) {
+    if (d.files.some((f) => checked.has(f))) continue;
+    const what = d.files.length ? 'no JupyterHub config or z2jh values file among the files found in it' : 'no jupyterhub_config*.py or YAML file found in it';
+    process.stderr.write(DEFAULT_FILE_PATTERNS[0].test(path.basename(d.path)) || /\.ya?ml$/i.test(d.path) ? `hubcfg: cannot read ${d.path}: is a directory (${what})\n` : `hubcfg: ${d.path}: ${what}\n`);
+    status = 2;
+  }
+  // nothing was checked because of errors: a "No problems in 0 files" line would mislead (JSON and SARIF stay parseable)
+  const out = args.format === 'json' ? JSON.stringify(toJson(results), null, 2) + '\n' : args.format === 'sarif' ? JSON.stringify(toSarif(results, VERSION), null, 2) + '\n' : status === 2 && !results.length ? '' : formatText(results);
+  if (out) process.stdout.write(out);
   const hasError = results.some((f) => f.diagnostics.some((d) => d.severity === 'error'));
   return status === 2 ? 2 : hasError ? 1 : 0;
 }
@@ -327,8 +394,26 @@ export function toJson(files: FileResult[]): { version: 1; files: { path: string
   };
 }
 
+let pipeGuard = false;
+
+/**
+ * A reader that stops early (`hubcfg rules | head -1`) closes the pipe: further output is dropped
+ * quietly instead of an EPIPE stack trace; the exit status stays the command's own.
+ */
+function quietOnClosedPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd !== 'lsp') quietOnClosedPipe();
   try {
     switch (cmd) {
       case 'check':

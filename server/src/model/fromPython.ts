@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { LineIndex, type Span } from '../util/text';
+import { LineIndex, loneCrToLf, type Span } from '../util/text';
 import type { ConfigModel, DictEntry, OpKind, SyntaxProblem, TraitOp, Value } from './types';
 import { lexPython, parsePython, pythonParser, type PythonParser } from '../parse/python';
 import { templateSkipReason, templateStatementAt } from './placeholder';
@@ -53,7 +53,7 @@ export function modelFromPythonSync(parser: PythonParser, text: string, opts: Py
     walker.collectErrors(tree.rootNode);
     // a Jinja / Salt template of a config (`{% if %}` lines): only its rendered output is Python
     const first = model.syntaxErrors[0];
-    const tag = first && !opts.mapOffset ? templateStatementAt(text, first.span.start) : undefined;
+    const tag = first && !opts.mapOffset ? templateStatementAt(loneCrToLf(text), first.span.start) : undefined;
     if (tag) {
       model.skipped = templateSkipReason(tag);
       model.syntaxErrors = [];

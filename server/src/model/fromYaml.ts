@@ -3,7 +3,7 @@ import { parseAllDocuments, isAlias, isMap, isNode, isScalar, isSeq, isPair, typ
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
 import { pythonParser } from '../parse/python';
-import { LineIndex, type Span } from '../util/text';
+import { LineIndex, loneCrToLf, type Span } from '../util/text';
 import { chartTraitMap } from '../catalog/z2jh';
 import { blockLiteralStarts, mapFromStarts, snippetModel } from './embeddedPython';
 
@@ -242,9 +242,11 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     valuesRoots: [],
     embedded: [],
   };
+  // the yaml package reads a lone \r as a plain character; YAML 1.2 (and Helm, PyYAML) as a line end
+  const src = loneCrToLf(text);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
-    docs = parseAllDocuments(text, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+    docs = parseAllDocuments(src, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
   } catch (e) {
     // the parser recurses once per nesting level: a deep enough document overflows the stack
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -254,7 +256,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     throw e;
   }
   const list = Array.isArray(docs) ? docs : [docs];
-  const tag = templateTag(text, list);
+  const tag = templateTag(src, list);
   if (tag) {
     model.skipped = templateSkipReason(tag);
     return model;
@@ -273,7 +275,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
     const rootPath = opts.valuesRoot ?? findValuesRoot(doc.contents as YNode, doc, aliases);
     if (!rootPath) continue;
     model.valuesRoots!.push(rootPath);
-    const c: Ctx = { doc, aliases, docIndex, budget: { nodes: MAX_NODES }, model, text };
+    const c: Ctx = { doc, aliases, docIndex, budget: { nodes: MAX_NODES }, model, text: src };
     let node: unknown = doc.contents;
     let keySpan: Span = span(node as YNode);
     let found = true;

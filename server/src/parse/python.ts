@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { findAsset } from '../util/assets';
 import type { Comment } from '../model/types';
+import { loneCrToLf } from '../util/text';
 
 /** Resolves a file of an installed package (unbundled runs; the bundle has its assets beside it). */
 function resolvePackageFile(id: string): string {
@@ -119,9 +120,10 @@ export function lexPython(text: string): LexInfo {
     }
     i++;
   }
-  if (last === 0) return { parseText: text, comments };
+  // tree-sitter counts rows at \n only: a lone \r (a line end to Python) becomes one, in place
+  if (last === 0) return { parseText: loneCrToLf(text), comments };
   out.push(text.slice(last));
-  return { parseText: out.join(''), comments };
+  return { parseText: loneCrToLf(out.join('')), comments };
 }
 
 /** Parses Python with a time limit; returns null when parsing was cancelled. */

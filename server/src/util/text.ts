@@ -14,6 +14,15 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * The text with each lone `\r` (an old Mac line end) made a `\n`: the same length, so every offset
+ * and (as LineIndex counts a lone `\r` as a line end too) every line and column stay the same.
+ * Python and YAML read a lone `\r` as a line end; tree-sitter-python and the yaml package do not.
+ */
+export function loneCrToLf(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** Maps offsets to LSP positions (0-based line, UTF-16 character) and back. */
 export class LineIndex {
   private readonly starts: number[];

@@ -121,10 +121,12 @@ export function setValueFix(span: Span, newText: string, applicability: Fix['app
 export function removeLineFix(ctx: RuleContext, op: TraitOp, applicability: Fix['applicability'], title = 'Remove this setting'): Fix {
   const text = ctx.model.text;
   let start = op.span.start;
-  while (start > 0 && text[start - 1] !== '\n') start--;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
   let end = op.span.end;
-  while (end < text.length && text[end] !== '\n') end++;
-  if (end < text.length) end++;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  // the line break too: \n, \r\n or a lone \r
+  if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+  else if (end < text.length) end++;
   // only when the statement is alone on its lines
   const before = text.slice(start, op.span.start);
   const after = text.slice(op.span.end, end).replace(/#.*$/, '');

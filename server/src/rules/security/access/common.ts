@@ -197,7 +197,7 @@ export function stringLiterals(text: string): StringLiteral[] {
   while (i < n) {
     const ch = text[i];
     if (ch === '#') {
-      while (i < n && text[i] !== '\n') i++;
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
       continue;
     }
     if (ch === '"' || ch === "'") {
@@ -216,7 +216,7 @@ export function stringLiterals(text: string): StringLiteral[] {
           j += 2;
           continue;
         }
-        if (!triple && text[j] === '\n') break;
+        if (!triple && (text[j] === '\n' || text[j] === '\r')) break;
         if (text.startsWith(q, j)) {
           closed = true;
           break;

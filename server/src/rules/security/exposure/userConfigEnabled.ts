@@ -42,7 +42,7 @@ export default defineRule({
     let ls = first.span.start;
     while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
     if (prefix && !first.conditional && ls === first.span.start && statementAlone(ctx, first)) {
-      const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+      const eol = /\r\n/.test(text) ? '\r\n' : /\r/.test(text) ? '\r' : '\n';
       fixes.push({ title: 'Add c.Spawner.disable_user_config = True', applicability: 'unsafe', edits: [{ span: { start: ls, end: ls }, newText: `${prefix}Spawner.disable_user_config = True${eol}` }] });
     }
     ctx.report({

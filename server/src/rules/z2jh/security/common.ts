@@ -2,7 +2,7 @@ import * as path from 'path';
 import { parseAllDocuments, visit, isAlias, type Node as YNode } from 'yaml';
 import type { ChartSetting, DictEntry, Value } from '../../../model/types';
 import type { Fix, RuleContext } from '../../types';
-import type { Span } from '../../../util/text';
+import { loneCrToLf, type Span } from '../../../util/text';
 import { isEncryptedValue, isPlaceholder } from '../../security/util';
 
 /** docker-stacks start scripts: they start as root and switch to NB_USER before the server starts */
@@ -202,7 +202,7 @@ function sharedRanges(ctx: RuleContext): Span[] {
   const text = ctx.model.text;
   // only files with both an anchor and an alias need the second parse
   if (/(^|[\s[{,:-])&[^\s,[\]{}]/m.test(text) && /(^|[\s[{,:-])\*[^\s,[\]{}]/m.test(text)) {
-    for (const doc of parseAllDocuments(text, { strict: false, uniqueKeys: false })) {
+    for (const doc of parseAllDocuments(loneCrToLf(text), { strict: false, uniqueKeys: false })) {
       if (!('contents' in doc)) continue;
       const anchors = new Map<string, Span>();
       const used = new Set<string>();
