@@ -9,6 +9,7 @@ import { applySuppressions, parseDirectives } from './suppress';
 import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
+import { checkFixes } from './fixcheck';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -147,6 +148,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
     rules: opts.rules,
     filePath,
   });
+  await checkFixes(model, result.findings);
   const idx = LineIndex.of(text);
   result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
   return result;
