@@ -10,6 +10,7 @@ import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } 
 import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
 import { checkFixes } from './fixcheck';
+import { maskFindings } from './secrets';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -193,6 +194,8 @@ export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
   const kept = applySuppressions(findings, parseDirectives(model.comments, model.text), model.text, new Set(RULES_BY_ID.keys()), unusedSetting !== 'off');
   if (unusedSetting && unusedSetting !== 'off') for (const f of kept) if (f.rule === 'suppression/unused') f.severity = unusedSetting;
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  // no message or fix title shows a secret of the file, whichever rule wrote it
+  maskFindings(model, kept);
   return kept;
 }
 
