@@ -151,3 +151,10 @@ test('the engine masks secrets in whatever a rule writes: bare, quoted, as a rep
   assert.equal(f.message, 'bare "31******" (8 characters), quoted "Kx******" (16 characters), repr "Nb******" (16 characters), shortened "c0******" (64 characters), in a URL postgresql://hub:"Pw******" (12 characters)@db; not 314159260 nor 131415926');
   assert.equal(f.fixes[0].title, 'Write "14******" (16 characters)');
 });
+
+test('a short secret made of letters is masked where quoted, without masking the words of messages', async () => {
+  const res = await analyze("c = get_config()  # noqa\nc.DummyAuthenticator.password = 'a'\nc.ConfigurableHTTPProxy.auth_token = 42\n", '/srv/jupyterhub/jupyterhub_config.py', {});
+  const f = { rule: 'x/future-rule', severity: 'error' as const, span: { start: 0, end: 0 }, message: "expects a string, not 'a' nor 42", fixes: [] };
+  maskFindings(res.model!, [f]);
+  assert.equal(f.message, 'expects a string, not "*" (1 character) nor "**" (2 characters)');
+});

@@ -1,7 +1,7 @@
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { ConfigModel } from './model/types';
-import type { Edit, Finding } from './rules/types';
+import type { Edit, Finding, Fix } from './rules/types';
 import { lexPython, parsePython, pythonParser, type PythonParser } from './parse/python';
 import type { Span } from './util/text';
 
@@ -24,7 +24,7 @@ import type { Span } from './util/text';
  * it, the remaining safe fixes become unsafe (unchecked) and other fixes stay as they are. Safe fixes
  * are checked first.
  */
-const CHECK_BUDGET = 2_000_000;
+const CHECK_BUDGET = 1_000_000;
 
 type YamlVersion = '1.1' | '1.2';
 /** ok: changes nothing but the edited values; changes: reads differently elsewhere; breaks: new parse errors */
@@ -176,6 +176,7 @@ interface State {
   model: ConfigModel;
   budget: number;
   yaml?: Record<YamlVersion, YamlReading>;
+  keys?: Record<YamlVersion, ReturnType<typeof keyIndex>>;
   pyErrors?: number;
   parser?: PythonParser;
 }
@@ -258,26 +259,87 @@ async function stateFor(model: ConfigModel): Promise<State> {
   return { model, budget: CHECK_BUDGET, parser: model.kind === 'z2jh_values' ? undefined : await pythonParser() };
 }
 
+/** Key scalars of every mapping, by the offset where the key starts (for the rename check). */
+function keyIndex(r: YamlReading): Map<number, { map: { items: { key: unknown }[] }; key: unknown }> {
+  const out = new Map<number, { map: { items: { key: unknown }[] }; key: unknown }>();
+  let budget = 1_000_000;
+  const walk = (n: unknown, depth: number) => {
+    if (--budget < 0 || depth > 500) return;
+    if (isMap(n)) {
+      for (const p of n.items) {
+        const kr = (p.key as { range?: [number, number, number] } | null)?.range;
+        if (kr) out.set(kr[0], { map: n, key: p.key });
+        walk(p.value, depth + 1);
+      }
+    } else if (isSeq(n)) for (const it of n.items) walk(it, depth + 1);
+  };
+  for (const d of r.docs) walk(d.contents, 0);
+  return out;
+}
+
+/** Whether edits rename a key to one its mapping already has (a duplicate key: the file is broken). */
+function renameClash(st: State, edits: Edit[]): boolean {
+  st.yaml ??= { '1.1': readYaml(st.model.text, '1.1'), '1.2': readYaml(st.model.text, '1.2') };
+  st.keys ??= { '1.1': keyIndex(st.yaml['1.1']), '1.2': keyIndex(st.yaml['1.2']) };
+  for (const v of VERSIONS) {
+    const added = new Map<object, Set<string>>();
+    for (const e of edits) {
+      const hit = st.keys[v].get(e.span.start);
+      const kr = (hit?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (!hit || !kr || e.span.end > kr[1]) continue;
+      const text = st.model.text;
+      const newKey = text.slice(kr[0], e.span.start) + e.newText + text.slice(e.span.end, kr[1]);
+      const parsed = parseAllDocuments(newKey, { version: v });
+      const node = Array.isArray(parsed) ? parsed[0]?.contents : undefined;
+      if (!isScalar(node)) continue;
+      const k = scalarKey(node.value);
+      const mine = added.get(hit.map) ?? new Set<string>();
+      if (mine.has(k)) return true;
+      mine.add(k);
+      added.set(hit.map, mine);
+      if (hit.map.items.some((p) => p.key !== hit.key && isScalar(p.key) && scalarKey(p.key.value) === k)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Checks the fixes of findings (in place): a fix that breaks the file (a new syntax error or duplicate
  * key) is dropped, whatever its applicability; a safe fix that changes anything else, or that could not
- * be checked, becomes unsafe.
+ * be checked, becomes unsafe. To keep this to a few re-reads of the file, the safe fixes are first
+ * checked together (then each only for a clash of renamed keys); only when that fails, one by one.
+ * Other fixes are checked for key clashes only.
  */
 export async function checkFixes(model: ConfigModel, findings: Finding[]): Promise<void> {
   if (!findings.some((f) => f.fixes.length)) return;
   const st = await stateFor(model);
+  const yaml = model.kind === 'z2jh_values';
   const verdicts = new Map<object, Verdict>();
-  for (const safe of [true, false]) {
-    for (const f of findings) for (const x of f.fixes) if ((x.applicability === 'safe') === safe) verdicts.set(x, verdict(st, x.edits));
-  }
+  const safe = findings.flatMap((f) => f.fixes.filter((x) => x.applicability === 'safe'));
+  const together: Fix[] = [];
+  const overlaps = (x: Fix) => x.edits.some((e) => together.some((t) => t.edits.some((c) => e.span.start < c.span.end && c.span.start < e.span.end || e.span.start === c.span.start)));
+  for (const x of safe) if (!overlaps(x)) together.push(x);
+  const alone = safe.filter((x) => !together.includes(x));
+  if (together.length > 1 && verdict(st, together.flatMap((x) => x.edits)) === 'ok') {
+    for (const x of together) verdicts.set(x, yaml && safeCatch(() => renameClash(st, x.edits)) ? 'breaks' : 'ok');
+  } else alone.unshift(...together);
+  for (const x of alone) verdicts.set(x, verdict(st, x.edits));
   for (const f of findings) {
     if (!f.fixes.length) continue;
     f.fixes = f.fixes.filter((x) => {
-      const v = verdicts.get(x);
+      const v = verdicts.get(x) ?? (yaml && safeCatch(() => renameClash(st, x.edits)) ? 'breaks' : 'unknown');
       if (v === 'breaks') return false;
       if (x.applicability === 'safe' && v !== 'ok') x.applicability = 'unsafe';
       return true;
     });
+  }
+}
+
+function safeCatch(f: () => boolean): boolean {
+  try {
+    return f();
+  } catch {
+    return true;
   }
 }
 

@@ -101,7 +101,8 @@ export function maskText(msg: string, secrets: string[]): string {
     const pyEsc = escapeRe(s.replace(/\\/g, '\\\\').replace(/'/g, "\\'"));
     // quoted forms first (the mask brings its own quotes), then the bare text
     out = out.replace(new RegExp(`"(?:${esc}|${jsonEsc})"|'(?:${esc}|${pyEsc})'`, 'g'), () => m);
-    out = out.replace(new RegExp(`(?<![${WORD}])${esc}(?![${WORD}])`, 'g'), () => m);
+    // a short secret made of letters ("a", "abc") would mask words of the message: only its quoted forms
+    if (s.length >= 4 || /[^A-Za-z]/.test(s)) out = out.replace(new RegExp(`(?<![${WORD}])${esc}(?![${WORD}])`, 'g'), () => m);
     // a shortened form: a prefix of 6 or more characters followed by an ellipsis
     if (s.length > 6) out = maskShortened(out, s, m);
   }
