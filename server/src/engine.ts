@@ -11,6 +11,8 @@ import { traitCatalog } from './catalog/traits';
 import { LineIndex, type Range } from './util/text';
 import { foreignClassNames } from './context/classIdentity';
 import { environmentFor, overlayIO } from './context/environment';
+import { checkFixes } from './fixcheck';
+import { maskFindings } from './secrets';
 
 export interface EngineOptions {
   /** JupyterHub version to judge against ("latest", "5.5", "3.0", ...) */
@@ -176,6 +178,8 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
   const idx = LineIndex.of(text);
   try {
     result.findings = run(model);
+    // a fix is safe only if applying it changes nothing else (values files read as YAML 1.1 and 1.2)
+    await checkFixes(model, result.findings);
     result.diagnostics = result.findings.map((f) => toDiagnostic(f, idx));
   } catch (e) {
     // rules are guarded one by one; this is what runs around them (suppressions, positions)
@@ -256,6 +260,8 @@ export function finishFindings(findings: Finding[], model: ConfigModel, o: RunOp
   const kept = applySuppressions(findings, parseDirectives(model.comments, model.text), model.text, new Set(RULES_BY_ID.keys()), unusedSetting !== 'off');
   if (unusedSetting && unusedSetting !== 'off') for (const f of kept) if (f.rule === 'suppression/unused') f.severity = unusedSetting;
   kept.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  // no message or fix title shows a secret of the file, whichever rule wrote it
+  maskFindings(model, kept);
   return kept;
 }
 

@@ -1,5 +1,6 @@
 import type { Applicability, Edit, Finding } from './rules/types';
 import { analyze, type AnalysisResult, type EngineOptions } from './engine';
+import { editsKeepMeaning } from './fixcheck';
 
 /** Applies non-overlapping edits to a text (edits sorted, later ones first). */
 export function applyEdits(text: string, edits: Edit[]): string {
@@ -31,11 +32,19 @@ export function selectFixes(findings: Finding[], allowed: Applicability[] = ['sa
 export async function fixAll(text: string, filePath: string, opts: EngineOptions, allowed: Applicability[] = ['safe'], first?: AnalysisResult): Promise<{ text: string; applied: number }> {
   let current = text;
   let applied = 0;
-  for (let round = 0; round < 5; round++) {
+  let rounds = 5;
+  for (let round = 0; round < rounds; round++) {
     // `first`: the caller's analysis of this very text (the editor's current version), not run again
     const r = round === 0 && first ? first : await analyze(current, filePath, opts);
-    const edits = selectFixes(r.findings, allowed);
+    let edits = selectFixes(r.findings, allowed);
     if (!edits.length) break;
+    // each safe fix was checked alone; together they may still clash (two renames to one new key):
+    // then apply the first one alone and look again
+    if (edits.length > 1 && r.model && allowed.every((a): boolean => a === 'safe') && !(await editsKeepMeaning(r.model, edits))) {
+      const first = r.findings.find((f) => f.fixes.some((x) => allowed.includes(x.applicability)));
+      edits = selectFixes(first ? [first] : [], allowed);
+      if (rounds < 200) rounds++;
+    }
     const next = applyEdits(current, edits);
     if (next === current) break;
     applied += edits.length;

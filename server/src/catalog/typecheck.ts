@@ -83,7 +83,11 @@ function checkType(type: string, t: TraitEntry | undefined, v: Value, label: str
     }
     case FLOAT_TYPES.has(type): {
       if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool') return checkBounds(t, v, label);
-      if (v.kind === 'str' && /^\s*-?\d+(\.\d*)?\s*$/.test(v.value)) return { ...reject(`${label} expects a number, not the string ${pyRepr(v)}`, v), replacement: v.value.trim(), replacementTitle: `Write ${v.value.trim()}` };
+      if (v.kind === 'str' && /^\s*-?\d+(\.\d*)?\s*$/.test(v.value)) {
+        // no leading zeros: `010` is a syntax error in Python and 8 for YAML 1.1 readers
+        const n = v.value.trim().replace(/^(-?)0+(?=\d)/, '$1');
+        return { ...reject(`${label} expects a number, not the string ${pyRepr(v)}`, v), replacement: n, replacementTitle: `Write ${n}` };
+      }
       return reject(`${label} expects a number, not ${pyRepr(v)}`, v);
     }
     case STR_TYPES.has(type): {

@@ -15,6 +15,7 @@ import { foreignClassNames } from '../context/classIdentity';
 import { environmentFor, overlayIO } from '../context/environment';
 import type { Finding } from '../rules/types';
 import { LineIndex } from '../util/text';
+import { checkFixes } from '../fixcheck';
 import * as path from 'path';
 import { fileAt, mergeModels, type DeploymentPart } from './mergedModel';
 
@@ -125,6 +126,7 @@ export async function analyzeDeployment(dep: DeploymentRequest, opts: EngineOpti
     const local = shiftFinding({ ...f, span: { start: Math.max(f.span.start, base), end: Math.min(f.span.end, end) }, fixes: f.fixes.filter((x) => x.edits.every((e) => e.span.start >= base && e.span.end <= end)) }, -base);
     perPart[k].push(local);
   }
+  for (let k = 0; k < parts.length; k++) if (!dep.files[parts[k].index].layer) await checkFixes(parts[k].model, perPart[k]);
   parts.forEach((p, k) => {
     if (dep.files[p.index].layer) return;
     const idx = LineIndex.of(p.text);

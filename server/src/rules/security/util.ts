@@ -92,8 +92,9 @@ export function isLiteralSecret(v: Value | undefined): v is Extract<Value, { kin
 
 /** Shows a secret without giving it away: first two characters and the length. */
 export function mask(secret: string): string {
-  if (secret.length <= 4) return `"${'*'.repeat(secret.length)}" (${secret.length} characters)`;
-  return `"${secret.slice(0, 2)}${'*'.repeat(6)}" (${secret.length} characters)`;
+  const n = `${secret.length} character${secret.length === 1 ? '' : 's'}`;
+  if (secret.length <= 4) return `"${'*'.repeat(secret.length)}" (${n})`;
+  return `"${secret.slice(0, 2)}${'*'.repeat(6)}" (${n})`;
 }
 
 /**

@@ -8,7 +8,7 @@ export default defineRule({
   appliesTo: ['z2jh_values'],
   rationale:
     'Every key directly under `hub.config` must be a configurable class name such as `JupyterHub` or `GitHubOAuthenticator`. The chart\'s hub start-up script checks that each one starts with an uppercase letter and exits at once otherwise, so a lowercase section (`jupyterhub:`, `authenticator:`) leaves the hub crash-looping. Charts before 4.3.0 did not check: the section was handed to traitlets, which ignores it, so its settings silently did nothing (a warning then).',
-  howToFix: 'Spell the class name with its capitals (the quick fix does it for known classes).',
+  howToFix: 'Spell the class name with its capitals (the quick fix does it for known classes, unless the file already has a section of that name: then merge the two by hand).',
   docs: [{ title: 'z2jh: hub.config', url: 'https://z2jh.jupyter.org/en/stable/resources/reference.html#hub-config' }],
   fix: 'safe',
   example: { bad: 'hub:\n  config:\n    jupyterhub:\n      admin_access: false', good: 'hub:\n  config:\n    JupyterHub:\n      admin_access: false' },

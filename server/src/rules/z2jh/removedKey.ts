@@ -11,7 +11,7 @@ export default defineRule({
   appliesTo: ['z2jh_values'],
   rationale:
     'The chart renames and retires values between major versions (the 0.x `auth.*` block became `hub.config.*`, `rbac.enabled` became `rbac.create`, `cloudMetadata.enabled` became `blockWithIptables` with the opposite meaning). Depending on the version, an old key makes Helm refuse the values, makes the chart abort with a message, or is silently ignored, so the setting you meant is not in effect.',
-  howToFix: 'Move the value to its new key (the quick fix does it when the new key sits beside the old one and the value carries over), following the upgrade notes of the chart.',
+  howToFix: 'Move the value to its new key (the quick fix does it when the new key sits beside the old one, is not set yet, and the value carries over), following the upgrade notes of the chart.',
   docs: [{ title: 'z2jh upgrade guide', url: 'https://z2jh.jupyter.org/en/stable/administrator/upgrading/index.html' }],
   fix: 'safe',
   example: { bad: 'rbac:\n  enabled: true', good: 'rbac:\n  create: true' },

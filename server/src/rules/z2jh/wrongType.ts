@@ -42,7 +42,12 @@ export default defineRule({
       if (s.value.kind === 'str') {
         const t = s.value.value.trim();
         if (want.includes('boolean') && /^(true|false)$/i.test(t)) fixes.push({ title: `Write ${t.toLowerCase()}`, applicability: 'safe', edits: [{ span: s.value.span, newText: t.toLowerCase() }] });
-        else if ((want.includes('integer') || want.includes('number')) && /^-?\d+(\.\d+)?$/.test(t) && (want.includes('number') || /^-?\d+$/.test(t))) fixes.push({ title: `Write ${t}`, applicability: 'safe', edits: [{ span: s.value.span, newText: t }] });
+        else if ((want.includes('integer') || want.includes('number')) && /^-?\d+(\.\d+)?$/.test(t) && (want.includes('number') || /^-?\d+$/.test(t))) {
+          // "010" unquoted is 8 for YAML 1.1 readers (Helm, the chart): write the decimal reading, and only as a guess
+          const agreed = /^-?(0|[1-9]\d*)(\.\d+)?$/.test(t);
+          const plain = agreed ? t : String(Number(t));
+          fixes.push({ title: `Write ${plain}`, applicability: agreed ? 'safe' : 'unsafe', edits: [{ span: s.value.span, newText: plain }] });
+        }
       } else if (want.includes('string') && (s.value.kind === 'int' || s.value.kind === 'float' || s.value.kind === 'bool')) {
         const text = ctx.model.text.slice(s.value.span.start, s.value.span.end);
         fixes.push({ title: `Quote it: "${text}"`, applicability: 'safe', edits: [{ span: s.value.span, newText: `"${text}"` }] });

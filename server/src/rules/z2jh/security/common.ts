@@ -3,7 +3,7 @@ import { parseAllDocuments, visit, isAlias, type Node as YNode } from 'yaml';
 import type { ChartSetting, DictEntry, Value } from '../../../model/types';
 import type { Fix, RuleContext } from '../../types';
 import { loneCrToLf, type Span } from '../../../util/text';
-import { isEncryptedValue, isPlaceholder } from '../../security/util';
+import { isEncryptedValue, isPlaceholder, mask } from '../../security/util';
 
 /** docker-stacks start scripts: they start as root and switch to NB_USER before the server starts */
 export const DROPS_ROOT = /(^|\/)(start-singleuser\.(sh|py)|start-notebook\.(sh|py)|start\.sh)$/;
@@ -154,9 +154,7 @@ export function literalText(v: Value | undefined): string | undefined {
 
 /** Shows a secret without giving it away. */
 export function maskSecret(s: string): string {
-  const one = s.split(/\r?\n/)[0];
-  if (s.length <= 4) return `${s.length} characters`;
-  return `"${one.slice(0, 2)}******", ${s.length} characters`;
+  return mask(s);
 }
 
 const TEST_FILE = /(^|[_.-])(test|tests|testing|ci|dev|local|demo|minikube|kind|k3d|sandbox|example)([_.-]|$)/i;
