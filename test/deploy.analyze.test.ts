@@ -6,7 +6,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { ROOT } from './helpers/fixtures';
 import { analyze } from '../server/src/engine';
-import { analyzeDeployment, type DeploymentFileResult } from '../server/src/deploy/analyze';
+import { analyzeDeployment, combineResults, type DeploymentFileResult } from '../server/src/deploy/analyze';
 import { mergeModels } from '../server/src/deploy/mergedModel';
 import { modelFromYaml } from '../server/src/model/fromYaml';
 
@@ -27,7 +27,7 @@ test('a split deployment (common + hub + sops secrets): the overlay false alarms
   assert.deepEqual(at(res[2]), []);
   // one finding about something no file sets: once, in the deployment's first file, naming the deployment
   assert.deepEqual(at(res[0]), ['security/user-config-enabled 17:10-17:31']);
-  assert.ok(!res[0].diagnostics[0].message.includes("deployment"));
+  assert.match(combineResults([res[0]]).diagnostics[0].message, /\(deployment prod\)$/);
 });
 
 test('later files win: an overridden authenticator is not judged, a literal secret committed in the base still is', async () => {
@@ -102,4 +102,14 @@ test('CLI: --values / -f judge the files as one deployment, in the order given',
   const out = JSON.parse(r.stdout) as { files: { path: string; diagnostics: { rule: string }[] }[] };
   assert.deepEqual(out.files.map((f) => path.basename(f.path)), ['common.values.yaml', 'prod.values.yaml', 'enc-prod.secret.values.yaml']);
   assert.deepEqual(out.files.map((f) => f.diagnostics.map((x) => x.rule)), [['security/user-config-enabled'], [], []]);
+});
+
+test('a file judged in two deployments: a shared finding once, naming both', async () => {
+  const base = 'hub:\n  config:\n    JupyterHub:\n      admin_acess: true\n';
+  const a = await analyzeDeployment({ name: 'staging', files: [{ path: '/srv/d/common.yaml', text: base }, { path: '/srv/d/staging.yaml', text: 'hub:\n  baseUrl: /\n' }] }, {});
+  const b = await analyzeDeployment({ name: 'prod', files: [{ path: '/srv/d/common.yaml', text: base }, { path: '/srv/d/prod.yaml', text: 'hub:\n  baseUrl: /\n' }] }, {});
+  const one = combineResults([a[0], b[0]]);
+  const typo = one.diagnostics.filter((d) => d.rule === 'traitlets/unknown-trait');
+  assert.equal(typo.length, 1);
+  assert.match(typo[0].message, /\(deployments staging, prod\)$/);
 });
