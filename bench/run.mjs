@@ -539,9 +539,45 @@ async function snapshotBuild(dir) {
   ({ LspClient } = require(path.join(snap, 'out', 'test', 'helpers', 'lsp.js')));
 }
 
+/**
+ * A deployment of three values files (a base, an overlay, a secrets-sized file; about 2,000 lines in
+ * all), judged together in this process as the CLI judges one file of it: every file parsed, merged,
+ * the rules run. The floor is the bare YAML parse of all three texts in the same run.
+ */
+async function deploymentCase() {
+  const YAML = require('yaml');
+  const { analyzeDeployment } = require(path.join(ROOT, 'out', 'server', 'src', 'deploy', 'analyze.js'));
+  const texts = [realisticValues(makeRng(2001), 1000), realisticValues(makeRng(2002), 650), realisticValues(makeRng(2003), 350)];
+  const lines = texts.reduce((n, t) => n + t.split('\n').length - 1, 0);
+  const files = texts.map((text, i) => ({ path: `/srv/deploy/${['values', 'prod', 'secrets'][i]}.yaml`, text }));
+  const floorOnce = () => {
+    const t0 = performance.now();
+    for (const t of texts) YAML.parseAllDocuments(t);
+    return performance.now() - t0;
+  };
+  const judgeOnce = async () => {
+    const t0 = performance.now();
+    const res = await analyzeDeployment({ name: 'bench', files }, {});
+    if (res.length !== 3) throw new Error('deployment: not one result per file');
+    return performance.now() - t0;
+  };
+  process.stdout.write(`deployment-3 (${lines} lines in 3 files)\n`);
+  await sample(floorOnce, BUDGET.parseWarmup);
+  await sample(judgeOnce, BUDGET.openWarmup);
+  const floor = median(await sample(floorOnce, BUDGET.parse));
+  const judged = median(await sample(judgeOnce, BUDGET.open));
+  return [
+    '### Deployment (in process)',
+    '',
+    '| case | lines | bare YAML parse of all files ms | judge the deployment ms | ratio |',
+    '|---|---:|---:|---:|---:|',
+    `| deployment-3 | ${lines} | ${fmt(floor)} | ${fmt(judged)} | ${fmtX(judged / floor)} |`,
+  ].join('\n');
+}
+
 async function main() {
   const cases = CASES.filter((c) => !ONLY || c.kind === ONLY || c.name.includes(ONLY));
-  if (!cases.length) {
+  if (!cases.length && ONLY !== 'deployment') {
     console.error(`--only ${ONLY}: no case matches (cases: ${CASES.map((c) => `${c.name} [${c.kind}]`).join(', ')})`);
     process.exit(2);
   }
@@ -570,6 +606,16 @@ async function main() {
     }
   }
 
+  let deployment;
+  if (!ONLY || ONLY === 'deployment') {
+    try {
+      deployment = await deploymentCase();
+    } catch (e) {
+      console.error(`  deployment case failed: ${e.message}`);
+      failure ??= e;
+    }
+  }
+
   let cold;
   const coldCase = cases.find((c) => c.coldStart);
   if (coldCase) {
@@ -582,7 +628,8 @@ async function main() {
     }
   }
 
-  const md = report(results, cold, m, Object.keys(floors).map((k) => FLOORS[k].label));
+  let md = report(results, cold, m, Object.keys(floors).map((k) => FLOORS[k].label));
+  if (deployment) md += `\n${deployment}\n`;
   console.log('\n' + md);
   const outDir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
