@@ -184,6 +184,11 @@ export class FailureLog {
   record(info, files) {
     const sig = signature(info.check, info.detail);
     this.signatures.set(sig, this.seen(sig) + 1);
+    // the same failure again and again: counted, saved the first 3 times
+    if (this.seen(sig) > 3) {
+      this.repeats = (this.repeats ?? 0) + 1;
+      return undefined;
+    }
     const n = this.failures.length + 1;
     const dir = path.join(this.outDir, `failure-${String(n).padStart(3, '0')}-${info.check}`);
     fs.mkdirSync(dir, { recursive: true });

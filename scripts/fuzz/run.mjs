@@ -114,8 +114,8 @@ async function main() {
   if (log.failures.length) {
     const bySig = new Map();
     for (const f of log.failures) bySig.set(f.signature, (bySig.get(f.signature) ?? 0) + 1);
-    console.log(`fuzz: ${log.failures.length} failure(s), ${bySig.size} distinct, seed ${seed}:`);
-    for (const [s, n] of bySig) console.log(`  ${n} x ${s}`);
+    console.log(`fuzz: ${log.failures.length + (log.repeats ?? 0)} failure(s), ${bySig.size} distinct, seed ${seed}:`);
+    for (const [s] of bySig) console.log(`  ${log.seen(s)} x ${s}`);
     console.log(`fuzz: reproducers and report.json in ${out}`);
     return 1;
   }
