@@ -38,7 +38,22 @@ export default defineRule({
       for (const op of own) {
         if (op.cls === cls || ctx.traits.isSubclass(op.cls, cls)) {
           // the user's setting comes later (or is on a more specific class): an assignment wins over the chart key
-          if (op.op !== '=' || !setting || (t.how === 'set' && setting.value.kind === 'none')) continue;
+          if (op.op !== '=') continue;
+          if (!setting) {
+            // not given: the chart's default mapping is still replaced (e.g. the pod label that the
+            // hub's network policy admits, the default of singleuser.extraLabels)
+            const { value } = chartValue(ctx, t.key);
+            if (op.value.kind !== 'dict' || !value || typeof value !== 'object' || Array.isArray(value)) continue;
+            const given = new Set(op.value.entries.map((e) => (e.key.kind === 'str' ? e.key.value : '')));
+            const lost = Object.keys(value as object).filter((k) => !given.has(k));
+            if (!lost.length) continue;
+            ctx.report({
+              span: op.traitSpan,
+              message: `${where(ctx, op)} replaces the chart's default for ${t.key} (${show(value)}): ${lost.join(', ')} ${lost.length > 1 ? 'are' : 'is'} lost. Add to it instead (c.${op.cls}.${trait}.update(...)) or set ${t.key}`,
+            });
+            continue;
+          }
+          if (t.how === 'set' && setting.value.kind === 'none') continue;
           ctx.report({
             span: setting.keySpan,
             message: op.conditional
