@@ -26,7 +26,8 @@ test('a split deployment (common + hub + sops secrets): the overlay false alarms
   assert.deepEqual(at(res[1]), []);
   assert.deepEqual(at(res[2]), []);
   // one finding about something no file sets: once, in the deployment's first file, naming the deployment
-  assert.deepEqual(at(res[0]), ['security/user-config-enabled 17:10-17:31']);
+  // and c.Spawner.start_timeout, which the chart's KubeSpawner.start_timeout (singleuser.startTimeout, default 300) shadows
+  assert.deepEqual(at(res[0]), ['security/user-config-enabled 17:10-17:31', 'z2jh/chart-key-overridden 17:18-17:31']);
   assert.match(combineResults([res[0]]).diagnostics[0].message, /\(deployment prod\)$/);
 });
 
@@ -101,7 +102,7 @@ test('CLI: --values / -f judge the files as one deployment, in the order given',
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { files: { path: string; diagnostics: { rule: string }[] }[] };
   assert.deepEqual(out.files.map((f) => path.basename(f.path)), ['common.values.yaml', 'prod.values.yaml', 'enc-prod.secret.values.yaml']);
-  assert.deepEqual(out.files.map((f) => f.diagnostics.map((x) => x.rule)), [['security/user-config-enabled'], [], []]);
+  assert.deepEqual(out.files.map((f) => f.diagnostics.map((x) => x.rule)), [['security/user-config-enabled', 'z2jh/chart-key-overridden'], [], []]);
 });
 
 test('a file judged in two deployments: a shared finding once, naming both', async () => {

@@ -21,7 +21,8 @@ const SECRET_KEY_TRAITS = new Set(['api_tokens', 'service_tokens']);
 /** Chart keys named like secrets that hold names of Secrets, not secrets. */
 const NOT_SECRET_CHART_KEYS = new Set(['existingSecret', 'imagePullSecret', 'imagePullSecrets', 'secretName', 'secretKeyRef', 'extraSecrets']);
 /** `scheme://user:password@host` */
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]+)@/gi;
+// bounded parts and a start only where a scheme can start: linear on long runs of letters (found by the fuzzer)
+const URL_PASSWORD = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^:/@\s]{0,256}:([^@/\s]{1,256})@/gi;
 
 function secretWord(name: string): boolean {
   return isSecretName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
@@ -51,7 +52,7 @@ function leafTexts(v: Value, text: string, out: Set<string>): void {
 function nestedSecrets(v: Value, text: string, out: Set<string>, depth = 0): void {
   if (depth > 50) return;
   if (v.kind === 'str') {
-    for (const m of v.value.matchAll(URL_PASSWORD)) if (!isPlaceholder(m[1])) out.add(m[1]);
+    if (v.value.includes('://')) for (const m of v.value.matchAll(URL_PASSWORD)) if (!isPlaceholder(m[1])) out.add(m[1]);
   } else if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') {
     for (const i of v.items) nestedSecrets(i, text, out, depth + 1);
   } else if (v.kind === 'dict') {

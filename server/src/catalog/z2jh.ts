@@ -326,3 +326,53 @@ export function schemaAt(root: SchemaNode, p: string[]): SchemaNode | undefined 
   }
   return cur;
 }
+
+/** What the chart's hub config script does at one release (server/catalog/z2jh/script.json, see scripts/gen-z2jh-script.mjs). */
+export interface ChartScript {
+  /** the release whose facts these are */
+  chart: string;
+  /** stages in the order the script applies them; a later stage replaces what an earlier one set */
+  order: ('chart' | 'hub.config' | 'config.d' | 'hub.extraConfig')[];
+  extraConfigSorted: boolean;
+  /** hub.config entries the script removes before merging (by class) */
+  hubConfigDropped: Record<string, string[]>;
+  /** chart key -> trait; `set`: only when the value is not null; `when`: guarding chart keys ("!k" = k false) */
+  traits: { key: string; trait: string; how: 'set' | 'direct'; when?: string[] }[];
+  /** container traits the script fills itself */
+  fills: { trait: string; op: string; when?: string[] }[];
+  /** services it registers; `from`: one per entry of that chart key */
+  services: { name?: string; when?: string[]; from?: string }[];
+  /** roles it registers; `from`: one per entry of that chart key */
+  roles: { name?: string; scopes?: string[]; services?: string[]; when?: string[]; extraScopes?: { scope: string; when: string[] }[]; from?: string }[];
+}
+
+interface ScriptStore {
+  scripts: Omit<ChartScript, 'chart'>[];
+  releases: Record<string, { s: number; commit: string; fp: string }>;
+}
+
+/** The releases the script table covers, with their source fingerprints (for tests). */
+export function chartScriptReleases(): Record<string, { s: number; commit: string; fp: string }> {
+  return load<ScriptStore>('script.json').releases;
+}
+
+/**
+ * The facts of the chart's config script at a chart version (resolved like resolveChart: the
+ * nearest release not later than it); undefined when the table has no release for it.
+ */
+export function chartScript(version?: string): ChartScript | undefined {
+  let chart: string;
+  try {
+    chart = resolveChart(version).chart;
+  } catch {
+    return undefined;
+  }
+  const store = load<ScriptStore>('script.json');
+  let rel = store.releases[chart];
+  if (!rel && chart !== 'main') {
+    const older = Object.keys(store.releases).filter((k) => k !== 'main' && compareChartVersions(k, chart) <= 0).sort(compareChartVersions);
+    if (older.length) rel = store.releases[(chart = older[older.length - 1])];
+  }
+  if (!rel) return undefined;
+  return { chart, ...store.scripts[rel.s] };
+}
