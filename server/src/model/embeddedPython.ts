@@ -1,5 +1,5 @@
 import type { LineIndex, Span } from '../util/text';
-import type { DictEntry, SyntaxProblem, TraitOp, Value } from './types';
+import type { DictEntry, FunctionInfo, SecretSource, SyntaxProblem, TraitOp, Value } from './types';
 import { modelFromPythonSync } from './fromPython';
 import type { PythonParser } from '../parse/python';
 
@@ -84,6 +84,7 @@ export interface SnippetModel {
   syntaxErrors: SyntaxProblem[];
   definedClasses: string[];
   configNames: string[];
+  functions?: FunctionInfo[];
 }
 
 /** Snippet text → its model in snippet coordinates; least recently used first. */
@@ -108,7 +109,7 @@ export function snippetModel(parser: PythonParser, text: string, map: (o: number
     cache.set(text, local);
   } else {
     const m = modelFromPythonSync(parser, text, { kind: 'z2jh_values' });
-    local = { ops: m.ops, syntaxErrors: m.syntaxErrors, definedClasses: m.definedClasses, configNames: m.configNames };
+    local = { ops: m.ops, syntaxErrors: m.syntaxErrors, definedClasses: m.definedClasses, configNames: m.configNames, functions: m.functions };
     // a parse that ran out of time is not kept: the next analysis tries again
     if (!m.skipped && text.length <= MAX_SNIPPET_CHARS) {
       cache.set(text, local);
@@ -126,6 +127,18 @@ export function snippetModel(parser: PythonParser, text: string, map: (o: number
     syntaxErrors: local.syntaxErrors.map((e) => ({ ...e, span: sp(e.span) })),
     definedClasses: [...local.definedClasses],
     configNames: [...local.configNames],
+    functions: local.functions?.map((f) => placeFunction(f, sp)),
+  };
+}
+
+function placeFunction(f: FunctionInfo, sp: (x: Span) => Span): FunctionInfo {
+  const src = (s: SecretSource): SecretSource => ({ ...s, span: sp(s.span) });
+  return {
+    ...f,
+    span: sp(f.span),
+    nameSpan: sp(f.nameSpan),
+    envWrites: f.envWrites.map((w) => ({ ...w, keySpan: sp(w.keySpan), valueSpan: w.valueSpan && sp(w.valueSpan), stmtSpan: w.stmtSpan && sp(w.stmtSpan), source: w.source && src(w.source) })),
+    returns: f.returns.map(src),
   };
 }
 

@@ -3,6 +3,7 @@ import { LineIndex, loneCrToLf, type Span } from '../util/text';
 import type { ConfigModel, DictEntry, OpKind, SyntaxProblem, TraitOp, Value } from './types';
 import { lexPython, parsePython, pythonParser, type PythonParser } from '../parse/python';
 import { templateSkipReason, templateStatementAt } from './placeholder';
+import { readFunction } from './functionBodies';
 
 const MAX_VALUE_DEPTH = 100;
 const MAX_BLOCK_DEPTH = 200;
@@ -177,9 +178,11 @@ class Walker {
       return;
     }
     if (CONDITIONAL_BLOCKS.has(type) || type === 'block') {
+      if (type === 'function_definition') this.readFunction(node);
       const cond = conditional || type !== 'block';
       const guard = node.childForFieldName('condition') ?? (type === 'function_definition' || type === 'class_definition' ? node.childForFieldName('name') : null);
       if (guard) this.guards.push(this.text(guard));
+      if (type === 'class_definition') this.classes.push(node.childForFieldName('name')?.text ?? '');
       for (const child of node.namedChildren) {
         if (!child) continue;
         const ct = child.type;
@@ -191,7 +194,16 @@ class Walker {
         }
       }
       if (guard) this.guards.pop();
+      if (type === 'class_definition') this.classes.pop();
     }
+  }
+
+  /** enclosing class definitions (for methods) */
+  private classes: string[] = [];
+
+  private readFunction(node: Node): void {
+    const f = readFunction(node, { span: (n) => this.span(n), value: (n, d) => this.value(n, d) }, this.classes[this.classes.length - 1]);
+    if (f && !this.model.functions?.some((g) => g.span.start === f.span.start && g.span.end === f.span.end)) (this.model.functions ??= []).push(f);
   }
 
   expression(node: Node, stmt: Node, conditional: boolean): void {
@@ -428,6 +440,9 @@ class Walker {
         return { kind: 'name', name: node.text, span };
       case 'attribute':
         return { kind: 'name', name: node.text, span };
+      case 'lambda':
+        this.readFunction(node);
+        return { kind: 'expr', nodeType: type, span };
       default:
         return { kind: 'expr', nodeType: type, span };
     }

@@ -380,6 +380,7 @@ function embedPython(node: Scalar | undefined, c: Ctx, parser: Awaited<ReturnTyp
   c.model.ops.push(...sub.ops);
   c.model.syntaxErrors.push(...sub.syntaxErrors);
   c.model.definedClasses.push(...sub.definedClasses);
+  if (sub.functions?.length) (c.model.functions ??= []).push(...sub.functions);
   for (const n of sub.configNames) if (!c.model.configNames.includes(n)) c.model.configNames.push(n);
   // comments inside the Python are already comments of the file (collectComments reads every line)
 }

@@ -101,6 +101,46 @@ export interface ConfigModel {
   embedded?: EmbeddedRegion[];
   /** set when the file was too large or not text: analysis was skipped */
   skipped?: string;
+  /** functions (and lambdas given as config values) with what their bodies put into a server's environment */
+  functions?: FunctionInfo[];
+}
+
+/** Where a value in a function body comes from, when it is a secret the hub holds. */
+export interface SecretSource {
+  /** `env`: os.environ / os.getenv of the hub process; `attr`: an attribute such as self.authenticator.client_secret */
+  kind: 'env' | 'attr';
+  /** the variable name or the attribute path as written */
+  name: string;
+  /** where it is read */
+  span: Span;
+}
+
+/** Something a function body puts into a user server's environment (or returns, for callables). */
+export interface EnvWrite {
+  /** the variable name, when literal */
+  key?: string;
+  /** the key (or the whole write) */
+  keySpan: Span;
+  /** the value written, as far as it is followed (local names resolved inside the body) */
+  source?: SecretSource;
+  /** the value expression as written in the write */
+  valueSpan?: Span;
+  /** the whole statement when the write is one simple statement (for removal fixes) */
+  stmtSpan?: Span;
+}
+
+/** A function defined in a Python config (def or lambda given as a value). */
+export interface FunctionInfo {
+  /** the def name, or "<lambda>" */
+  name: string;
+  span: Span;
+  nameSpan: Span;
+  /** the class whose body defines it (a method) */
+  inClass?: string;
+  /** `x.environment[K] = V`, `x.environment.update(...)`, `env[K] = V` for env = ...get_env(), `V1EnvVar(name=K, value=V)` */
+  envWrites: EnvWrite[];
+  /** what `return` statements (or a lambda's body) give back, when followed to a secret */
+  returns: SecretSource[];
 }
 
 export function isLiteral(v: Value): v is LiteralValue {

@@ -10,9 +10,10 @@ import unusedSuppression from './suppression/unused';
 import { SECURITY_RULES } from './security';
 import { RBAC_RULES } from './rbac';
 import { Z2JH_RULES } from './z2jh';
+import { KUBESPAWNER_RULES } from './kubespawner';
 
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
-export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, unusedSuppression];
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, ...KUBESPAWNER_RULES, unusedSuppression];
 
 // chart rules read chart settings only: never run them on Python files
 for (const r of Z2JH_RULES) if (!r.appliesTo) r.appliesTo = ['z2jh_values'];

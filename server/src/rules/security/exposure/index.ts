@@ -18,6 +18,8 @@ import cspFrameAncestors from './cspFrameAncestors';
 import cookieHostPrefixWithoutSubdomains from './cookieHostPrefixWithoutSubdomains';
 import loginShell from './loginShell';
 import hubSecretInUserEnv from './hubSecretInUserEnv';
+import hubSecretInHookEnv from './hubSecretInHookEnv';
+import literalSecretInSpawnerEnv from './literalSecretInSpawnerEnv';
 import unrestrictedImages from './unrestrictedImages';
 import kernelTcpTransport from './kernelTcpTransport';
 import rootUserContainer from './rootUserContainer';
@@ -32,7 +34,7 @@ export const EXPOSURE_RULES: Rule[] = [
   noTls, internalSslOff, hubIpAllInterfaces, spawnerIpAllInterfaces, prometheusUnauthenticated,
   // isolation between users
   noSubdomainIsolation, userConfigEnabled, tokenInUrl, websocketCookieAuth, cspFrameAncestors,
-  cookieHostPrefixWithoutSubdomains, loginShell, hubSecretInUserEnv, unrestrictedImages, kernelTcpTransport,
+  cookieHostPrefixWithoutSubdomains, loginShell, hubSecretInUserEnv, hubSecretInHookEnv, literalSecretInSpawnerEnv, unrestrictedImages, kernelTcpTransport,
   // user containers (KubeSpawner, DockerSpawner)
   rootUserContainer, privilegedUserContainer, grantSudo,
 ];

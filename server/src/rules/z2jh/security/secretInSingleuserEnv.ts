@@ -1,6 +1,7 @@
 import { defineRule } from '../../types';
 import { byTrust } from '../../security/util';
 import { hubSecretKind } from '../../security/exposure/common';
+import { isPlaceholderText, looksLikeKey } from '../../security/secretValue';
 import { DOCS, envVars, fieldValue, isHubSecretKey, isSecretName, maskSecret, profileOverrides, secretKeyRef, secretLiteral, valuesDocs, type EnvVar } from './common';
 
 export default defineRule({
@@ -49,7 +50,8 @@ export default defineRule({
             });
             continue;
           }
-          const lit = isSecretName(env.name) ? secretLiteral(env.value) : undefined;
+          const text = secretLiteral(env.value);
+          const lit = text && !isPlaceholderText(text) && (isSecretName(env.name) || looksLikeKey(text, env.name)) ? text : undefined;
           if (lit) {
             ctx.report({
               span: env.nameSpan,
