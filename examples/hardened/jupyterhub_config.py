@@ -22,6 +22,8 @@ c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/hub.example.org/fullchain.pem"
 c.JupyterHub.ssl_key = "/etc/letsencrypt/live/hub.example.org/privkey.pem"
 c.JupyterHub.subdomain_host = "https://hub.example.org"
 
+# Servers as systemd units: the memory and CPU limits below are enforced.
+c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
 c.JupyterHub.allow_named_servers = True
 c.Spawner.disable_user_config = True
 c.Spawner.mem_limit = "2G"

@@ -6,6 +6,9 @@ import unknownClass from './traitlets/unknownClass';
 import deprecatedTrait from './traitlets/deprecatedTrait';
 import ineffectiveTrait from './traitlets/ineffectiveTrait';
 import typeMismatch from './traitlets/typeMismatch';
+import unenforcedResourceLimit from './traitlets/unenforcedResourceLimit';
+import singleUserSettingInHub from './traitlets/singleUserSettingInHub';
+import dockerHubLoopback from './traitlets/dockerHubLoopback';
 import unusedSuppression from './suppression/unused';
 import { SECURITY_RULES } from './security';
 import { RBAC_RULES } from './rbac';
@@ -13,7 +16,7 @@ import { Z2JH_RULES } from './z2jh';
 import { KUBESPAWNER_RULES } from './kubespawner';
 
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
-export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, ...KUBESPAWNER_RULES, unusedSuppression];
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, unenforcedResourceLimit, singleUserSettingInHub, dockerHubLoopback, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, ...KUBESPAWNER_RULES, unusedSuppression];
 
 // chart rules read chart settings only: never run them on Python files
 for (const r of Z2JH_RULES) if (!r.appliesTo) r.appliesTo = ['z2jh_values'];

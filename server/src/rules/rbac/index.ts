@@ -22,6 +22,11 @@ import emptyScopeFilter from './emptyScopeFilter';
 import invalidRoleValue from './invalidRoleValue';
 import adminRoleGroups from './adminRoleGroups';
 import tokenRoleScopes from './tokenRoleScopes';
+import userRoleWithoutSelf from './userRoleWithoutSelf';
+import broadServerToken from './broadServerToken';
+import cullerScopes from './cullerScopes';
+import serviceTokenUnknownService from './serviceTokenUnknownService';
+import serviceCannotListUsers from './serviceCannotListUsers';
 
 /** RBAC rules (roles and scopes), registered in ../index.ts. */
 export const RBAC_RULES: Rule[] = [
@@ -48,4 +53,9 @@ export const RBAC_RULES: Rule[] = [
   inheritInServerToken,
   roleWithoutMembers,
   emptyScopeFilter,
+  userRoleWithoutSelf,
+  broadServerToken,
+  cullerScopes,
+  serviceTokenUnknownService,
+  serviceCannotListUsers,
 ];
