@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { ROOT } from './helpers/fixtures';
 import { analyze, detectKind } from '../server/src/engine';
 
 // False alarms and misses seen on public hub configs (issue 13): what the messages say, and which files are
@@ -62,6 +64,34 @@ test("the chart's own values.yaml beside its Chart.yaml is judged as defaults: n
     fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: jupyterhub\nversion: 1.0.0\ndependencies:\n  - name: jupyterhub\n    version: 4.2.0\n    repository: https://hub.jupyter.org/helm-chart/\n');
     const wrapper = (await analyze(values, file, { noEnvironment: true })).diagnostics.map((d) => d.rule);
     assert.ok(wrapper.includes('security/dummy-authenticator'), wrapper.join(', '));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hubploy deployments (datahub layout): config/common.yaml, config/<env>.yaml and the hub/ chart are judged together', () => {
+  // shaped after berkeley-dsep-infra/datahub: deployments/<hub>/{hubploy.yaml,config/,secrets/} and a Helm 2 chart in hub/
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubcfg-hubploy-'));
+  try {
+    fs.mkdirSync(path.join(dir, '.git'));
+    const w = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    w('hub/Chart.yaml', 'apiVersion: v1\nname: hub\nversion: 0.1.0\n');
+    w('hub/requirements.yaml', 'dependencies:\n  - name: jupyterhub\n    version: 3.3.8\n    repository: https://jupyterhub.github.io/helm-chart/\n');
+    w('hub/values.yaml', 'jupyterhub:\n  hub:\n    config:\n      JupyterHub:\n        authenticator_class: github\n      GitHubOAuthenticator:\n        allowed_organizations: [example-org]\n');
+    w('deployments/stat/config/common.yaml', 'jupyterhub:\n  singleuser:\n    defaultUrl: /lab\n');
+    w('deployments/stat/config/prod.yaml', 'jupyterhub:\n  ingress:\n    enabled: true\n    hosts: [stat.example.org]\n  hub:\n    resources: {}\n');
+    const check = () => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hubcfg.js'), 'check', '--format', 'json', path.join(dir, 'deployments')], { encoding: 'utf8' });
+      const out = JSON.parse(r.stdout) as { files: { path: string; diagnostics: { rule: string }[] }[] };
+      return out.files.flatMap((f) => f.diagnostics.map((d) => `${path.basename(f.path)} ${d.rule}`));
+    };
+    // without hubploy.yaml the env file alone selects no authenticator
+    assert.ok(check().includes('prod.yaml z2jh/default-dummy-authenticator'), check().join('\n'));
+    w('deployments/stat/hubploy.yaml', 'images:\n  images:\n    - name: example/user-image\n');
+    assert.ok(!check().some((x) => x.endsWith('z2jh/default-dummy-authenticator')), check().join('\n'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
