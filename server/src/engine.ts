@@ -3,8 +3,11 @@ import type { ConfigModel, FileKind } from './model/types';
 import { modelFromPython } from './model/fromPython';
 import { modelFromYaml } from './model/fromYaml';
 import { resolveChart, chartCatalog, chartPins } from './catalog/z2jh';
-import { detectChartVersion } from './config/chart';
+import { detectChartVersion, isChartDefaults } from './config/chart';
 import { RULES, RULES_BY_ID } from './rules';
+import { SECURITY_RULES } from './rules/security';
+import { RBAC_RULES } from './rules/rbac';
+import { CHART_SECURITY_RULES } from './rules/z2jh/security';
 import { applySuppressions, parseDirectives } from './suppress';
 import type { Applicability, Finding, Rule, RuleContext, Severity, TrustLevel } from './rules/types';
 import { traitCatalog } from './catalog/traits';
@@ -75,6 +78,7 @@ const PY_CONFIG_NAME = /(^|[\\/])jupyterhub_config[^\\/]*\.py$/;
 const YAML_NAME = /\.ya?ml$/i;
 /** names z2jh values files usually have */
 const Z2JH_NAME = /(^|[\\/])([^\\/]*(values|config|z2jh|jupyterhub|daskhub|binderhub|basehub|hub|secrets?)[^\\/]*)\.ya?ml$/i;
+const CONFIG_DIR = /(^|[\\/])config[\\/][^\\/]+\.ya?ml$/i;
 const MODELINE = /^#\s*hubcfg:\s*kind\s*=\s*([a-z0-9_-]+)/im;
 const PY_CONFIG_SNIFF = /^[ \t]*(c\.[A-Z][A-Za-z0-9_]*\.[A-Za-z_]|c\[['"][A-Z]|c\s*=\s*get_config\(\))/m;
 
@@ -93,7 +97,12 @@ export function detectKind(filePath: string, text: string): FileKind {
   }
   // a JSON schema written in YAML (the chart's own values.schema.yaml) describes values, it holds none
   if (YAML_NAME.test(base) && (/[._-]schema\.ya?ml$/i.test(base) || /^\$schema:/m.test(head))) return 'unknown';
-  if (YAML_NAME.test(base)) return z2jhScore(text.slice(0, 400_000)) >= (Z2JH_NAME.test(filePath) ? 1 : 2) ? 'z2jh_values' : 'unknown';
+  if (YAML_NAME.test(base)) {
+    const t = text.slice(0, 400_000);
+    if (z2jhScore(t) >= (Z2JH_NAME.test(filePath) ? 1 : 2)) return 'z2jh_values';
+    // a deployment's values under config/ (mybinder's config/prod.yaml) setting one chart key in its jupyterhub: block
+    return CONFIG_DIR.test(filePath) && wrappedScore(t) >= 1 ? 'z2jh_values' : 'unknown';
+  }
   if (PY_CONFIG_NAME.test(filePath)) return 'jupyterhub_config';
   if (/\.py$/i.test(base) && PY_CONFIG_SNIFF.test(text.slice(0, 200_000))) return 'jupyterhub_config';
   return 'unknown';
@@ -116,7 +125,38 @@ export function z2jhScore(text: string): number {
   if (keys.has('hub') && /^\s+(config|extraConfig|loadRoles|cookieSecret|db|image):/m.test(text)) score++;
   // nested under a parent chart: only the usual wrapper names count fully
   if (indent && indent > 0 && !/^(jupyterhub|basehub|daskhub|binderhub):|^\s{2,4}jupyterhub:/m.test(text)) score = Math.min(score, 1);
-  return score;
+  return Math.max(score, wrappedScore(text));
+}
+
+/**
+ * The z2jh keys directly inside a `jupyterhub:` block (at the root or under a parent chart key such as
+ * `binderhub:`), wherever other keys of the parent chart come first: mybinder-style `config/prod.yaml`
+ * sets `binderhub.ingress` before `binderhub.jupyterhub.hub`, which the first-indent count above misses.
+ */
+function wrappedScore(text: string): number {
+  let best = 0;
+  const lines = text.split(/\r?\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const w = /^( {0,4})jupyterhub:[ \t]*(?:#.*)?$/.exec(lines[i]);
+    if (!w) continue;
+    const own = w[1].length;
+    let child: number | undefined;
+    const keys = new Set<string>();
+    let config = false;
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j];
+      if (!l.trim() || /^\s*#/.test(l)) continue;
+      const ind = l.length - l.trimStart().length;
+      if (ind <= own) break;
+      child ??= ind;
+      if (ind === child) {
+        const k = /^\s*(hub|proxy|singleuser|prePuller|cull|scheduling|ingress):[ \t]*(?:#.*)?$/.exec(l);
+        if (k) keys.add(k[1]);
+      } else if (keys.has('hub') && ind > child && /^\s+(config|extraConfig|loadRoles|cookieSecret|db|image):/.test(l)) config = true;
+    }
+    best = Math.max(best, keys.size + (config ? 1 : 0));
+  }
+  return best;
 }
 
 function looksBinary(text: string): boolean {
@@ -174,6 +214,7 @@ export async function analyze(text: string, filePath: string, opts: EngineOption
       rules: opts.rules,
       filePath,
       environment: filePath && !opts.noEnvironment && !m.skipped ? environmentFor(filePath, m, opts.readFile ? overlayIO(opts.readFile) : undefined) : undefined,
+      chartDefaults: kind === 'z2jh_values' && isChartDefaults(filePath, text),
     });
   const idx = LineIndex.of(text);
   try {
@@ -208,6 +249,8 @@ export interface RunOptions {
   rules?: EngineOptions['rules'];
   filePath?: string;
   environment?: RuleContext['environment'];
+  /** the z2jh chart's own values.yaml: its defaults, not a deployment (no security or RBAC findings) */
+  chartDefaults?: boolean;
 }
 
 /** The plugin versions a chart release's hub image installs (JupyterHub itself follows the chart separately). */
@@ -218,6 +261,9 @@ export function pluginPins(chart: string): Record<string, string> | undefined {
   return plugins;
 }
 
+/** What a deployment's settings decide (security, RBAC): the chart's own defaults are judged without them. */
+const DEPLOYMENT_RULES = new Set([...SECURITY_RULES, ...RBAC_RULES, ...CHART_SECURITY_RULES].map((r) => r.id));
+
 export function runRules(model: ConfigModel, o: RunOptions): Finding[] {
   return finishFindings(collectFindings(model, o), model, o);
 }
@@ -227,6 +273,7 @@ export function collectFindings(model: ConfigModel, o: RunOptions, only?: (r: Ru
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (only && !only(rule)) continue;
+    if (o.chartDefaults && DEPLOYMENT_RULES.has(rule.id)) continue;
     if (rule.appliesTo && !rule.appliesTo.includes(model.kind)) continue;
     const setting = ruleSetting(o.rules, rule);
     if (setting === 'off') continue;

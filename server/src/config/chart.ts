@@ -36,3 +36,33 @@ export function detectChartVersion(valuesFile: string): { version: string; from:
   }
   return undefined;
 }
+
+const CHART_ROOT_KEYS = ['hub', 'proxy', 'singleuser', 'scheduling', 'prePuller', 'ingress', 'cull', 'debug', 'rbac', 'global', 'imagePullSecrets', 'imagePullSecret', 'custom'];
+
+/**
+ * The z2jh chart's own `values.yaml`: defaults, not a deployment. Recognised by a Chart.yaml beside it
+ * naming the chart `jupyterhub` (in the chart's repository its version is chartpress's placeholder), or by
+ * the file's shape: `fullnameOverride` and `nameOverride` at the root beside most of the chart's sections, and
+ * chartpress's `set-by-chartpress` image tags (a copy of a released chart's values has real tags: it is judged).
+ */
+export function isChartDefaults(valuesFile: string | undefined, text: string): boolean {
+  if (valuesFile && /^values\.ya?ml$/i.test(path.basename(valuesFile))) {
+    try {
+      const chart = path.join(path.dirname(path.resolve(valuesFile)), 'Chart.yaml');
+      if (fs.existsSync(chart)) {
+        const doc = parse(fs.readFileSync(chart, 'utf8')) as { name?: unknown; dependencies?: unknown } | null;
+        // the chart itself (or a vendored copy of it), not a wrapper chart that depends on it
+        const deps = doc && Array.isArray(doc.dependencies) ? (doc.dependencies as { name?: unknown }[]) : [];
+        if (doc && typeof doc === 'object' && doc.name === 'jupyterhub' && !deps.some((d) => d?.name === 'jupyterhub')) return true;
+      }
+    } catch {
+      /* no Chart.yaml we can read: judge by the shape */
+    }
+  }
+  const root = new Set<string>();
+  for (const m of text.slice(0, 400_000).matchAll(/^([A-Za-z][A-Za-z0-9]*):/gm)) root.add(m[1]);
+  // a copy of a released chart's values (`helm show values`) is a deployment's start: only the chart's source
+  // carries chartpress's image tag placeholder
+  if (!/^\s+tag:\s*["']?set[-.]by[-.]chartpress["']?\s*$/m.test(text)) return false;
+  return root.has('fullnameOverride') && root.has('nameOverride') && CHART_ROOT_KEYS.filter((k) => root.has(k)).length >= 8;
+}

@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { findProjectConfig } from '../config/project';
-import { chartInfo, fromArgoApplication, fromClusterYaml, fromHelmfile, fromProjectDecls, readFromDisk, type Deployment, type ReadFile, type SourceKind, type SourceProblem } from './sources';
+import { chartInfo, fromArgoApplication, fromClusterYaml, fromHelmfile, fromHubploy, fromProjectDecls, readFromDisk, type Deployment, type ReadFile, type SourceKind, type SourceProblem } from './sources';
 
-const ORDER: SourceKind[] = ['project', 'helmfile', 'argocd', 'cluster-yaml'];
+const ORDER: SourceKind[] = ['project', 'helmfile', 'argocd', 'cluster-yaml', 'hubploy'];
 const MAX_UP = 8;
 
 /** Folders from the file's up to the repository top (a folder with `.git`), nearest first. */
@@ -79,6 +79,8 @@ function declaredIn(dir: string, top: string, read: ReadFile): { deployments: De
       problems.push({ file: f, message: `cannot read the deployments it declares: ${(e as Error).message}` });
     }
   }
+  const hubploy = path.join(dir, 'hubploy.yaml');
+  if (read(hubploy) !== undefined) add(fromHubploy(hubploy, hubployChart(dir, top, read), read, listYaml));
   const r = { at: Date.now(), deployments, problems };
   if (read === readFromDisk) dirCache.set(dir, r);
   return r;
@@ -102,6 +104,20 @@ function argo(text: string, file: string, top: string, read: ReadFile): { deploy
     dir = up;
   }
   return first ?? { deployments: [], problems: [] };
+}
+
+/** The chart of a hubploy deployment: the nearest `hub/` chart above its folder that leads to z2jh. */
+function hubployChart(from: string, top: string, read: ReadFile): string | undefined {
+  let dir = path.dirname(from);
+  for (let i = 0; i < MAX_UP; i++) {
+    const c = path.join(dir, 'hub');
+    if (chartInfo(c, read).valuesRoot) return c;
+    if (dir === top) break;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
 }
 
 /** Where a repository keeps its charts, for cluster.yaml's `helm_chart` names. */

@@ -22,7 +22,7 @@ export const readFromDisk: ReadFile = (p) => {
   }
 };
 
-export type SourceKind = 'cli' | 'project' | 'helmfile' | 'argocd' | 'cluster-yaml';
+export type SourceKind = 'cli' | 'project' | 'helmfile' | 'argocd' | 'cluster-yaml' | 'hubploy';
 
 export interface DeploymentSource {
   kind: SourceKind;
@@ -114,7 +114,17 @@ function chartInfoOf(dir: string, file: string, text: string, read: ReadFile, se
     const v = String(doc.version ?? '');
     return { valuesRoot: [], chartVersion: /set\.by\.chartpress/.test(v) ? 'main' : versionOf(v), from: file };
   }
-  const deps = Array.isArray(doc.dependencies) ? (doc.dependencies as Record<string, unknown>[]) : [];
+  let deps = Array.isArray(doc.dependencies) ? (doc.dependencies as Record<string, unknown>[]) : [];
+  // Helm 2 charts (apiVersion v1) list them in requirements.yaml beside Chart.yaml
+  if (!deps.length) {
+    const req = read(path.join(dir, 'requirements.yaml'));
+    try {
+      const r = req === undefined ? undefined : (parseDocument(req).toJS() as { dependencies?: unknown } | null);
+      if (r && Array.isArray(r.dependencies)) deps = r.dependencies as Record<string, unknown>[];
+    } catch {
+      /* unreadable requirements: no dependencies */
+    }
+  }
   for (const d of deps) {
     if (d && d.name === 'jupyterhub') return { valuesRoot: [String(d.alias ?? d.name)], chartVersion: versionOf(d.version), from: file };
   }
@@ -493,6 +503,25 @@ export function fromClusterYaml(text: string, file: string, helmChartsDir: strin
   });
   if (!isMap(doc.contents)) problems.push({ file, message: 'expected a mapping' });
   return { deployments, problems };
+}
+
+/**
+ * A hubploy deployment folder (`hubploy.yaml` beside `config/` and `secrets/`): one deployment per
+ * environment file `config/<env>.yaml`, judged as hubploy passes them to Helm, `config/common.yaml`
+ * first, then `config/<env>.yaml`, then `secrets/<env>.yaml`. The chart is `chartDir` (hubploy's
+ * command line names it; the repository's `hub/` chart by convention).
+ */
+export function fromHubploy(file: string, chartDir: string | undefined, read: ReadFile = readFromDisk, list: (dir: string) => string[]): SourceResult {
+  const dir = path.dirname(path.resolve(file));
+  const info = chartDir ? chartInfo(chartDir, read) : {};
+  const deployments: Deployment[] = [];
+  const envs = list(path.join(dir, 'config')).map((f) => path.basename(f)).filter((n) => /\.ya?ml$/i.test(n) && !/^common\.ya?ml$/i.test(n)).sort();
+  for (const env of envs) {
+    const name = env.replace(/\.ya?ml$/i, '');
+    const files = [path.join(dir, 'config', 'common.yaml'), path.join(dir, 'config', env), path.join(dir, 'secrets', env)].filter((f) => read(f) !== undefined);
+    deployments.push(deployment(`${path.basename(dir)}/${name}`, files, info, { kind: 'hubploy', file }, chartDir, undefined, read));
+  }
+  return { deployments, problems: [] };
 }
 
 /** Every deployment a file takes part in (a file may be in several). */

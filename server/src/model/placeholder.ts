@@ -25,6 +25,12 @@ export function isEncryptedValue(s: string): boolean {
 const TEMPLATE_STATEMENT = /^[ \t]*(\{%[-+]?\s*[a-z]+\b.*%\}|\{\{-?\s*(if|else|end|range|with|define|block|template)\b.*\}\})[ \t]*\r?$/;
 
 /**
+ * A `key: {{ x }}/{{ y }}` line: an unquoted value that starts with a template expression and goes on
+ * after it (cookiecutter's `{{cookiecutter.name}}/prod`), which YAML reads as a broken flow mapping.
+ */
+const TEMPLATE_VALUE = /^[ \t]*(-[ \t]+)?[A-Za-z0-9_.-]+:[ \t]+\{\{[^{}\n]*\}\}[^#\n]*\S[ \t]*\r?$/;
+
+/**
  * The template statement line that a syntax error at `offset` stands on, if any: a file with such
  * lines is the source of a config (cookiecutter, Ansible, Salt, helmfile), and only its rendered
  * output is a config. Returns the 0-based line and its text.
@@ -35,7 +41,7 @@ export function templateStatementAt(text: string, offset: number): { line: numbe
   let end = text.indexOf('\n', at);
   if (end < 0) end = text.length;
   const line = text.slice(start, end);
-  if (!TEMPLATE_STATEMENT.test(line)) return undefined;
+  if (!TEMPLATE_STATEMENT.test(line) && !TEMPLATE_VALUE.test(line)) return undefined;
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) n++;
   return { line: n, text: line.trim().slice(0, 80) };

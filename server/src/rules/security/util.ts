@@ -78,11 +78,22 @@ export function strValue(v: Value | undefined): string | undefined {
   return v && v.kind === 'str' ? v.value : undefined;
 }
 
-/** Placeholders that stand for a value filled in elsewhere: ${VAR}, {{ x }}, <REDACTED>, $(VAR), %(x)s. */
+/**
+ * Placeholders that stand for a value filled in elsewhere: ${VAR}, {{ x }}, <REDACTED>, $(VAR), %(x)s,
+ * `__NAME_HERE__`, `{AAD-APP-CLIENT-SECRET}` (a name in capitals between single braces), one character
+ * repeated (`xxxxxxxx`, `********`) and the "put yours here" words (`your-secret-here`, `REPLACE_ME`).
+ * A short real password (`changeme`, `hunter2`) is no placeholder: the hub would use it as it is.
+ */
 export function isPlaceholder(s: string): boolean {
   const t = s.trim();
   if (isEncryptedValue(t)) return true;
-  return /^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /\{\{.*\}\}/.test(t) || /^<[^<>]*>$/.test(t) || /^%\([^)]+\)s$/.test(t) || /^\*+$/.test(t) || /^(redacted|secret|changeme-in-env)$/i.test(t);
+  if (/^\$\{[^}]+\}$/.test(t) || /^\$\([^)]+\)$/.test(t) || /\{\{.*\}\}/.test(t) || /^<[^<>]*>$/.test(t) || /^%\([^)]+\)s$/.test(t) || /^\*+$/.test(t) || /^(redacted|secret|changeme-in-env)$/i.test(t)) return true;
+  // __ML_TOKEN_HERE__, {AAD-APP-CLIENT-SECRET}, [CLIENT_SECRET]
+  if (/^__[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*__$/.test(t) || /^\{[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)*\}$/.test(t) || /^\[[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+\]$/.test(t)) return true;
+  // a filler character over and over: xxxxxxxx, XXXX, ........ (a run of a letter or digit may be a weak real password)
+  if (t.length >= 3 && /^([xX*.#?-])\1+$/.test(t)) return true;
+  // words that ask for the real value: your-secret-here, insert_token, REPLACE_ME, token-goes-here
+  return /^(your|insert|enter|put|paste|replace|fill[-_ ]?in)[-_ ]/i.test(t) || /[-_ ]here$/i.test(t) || /^(replace[-_ ]?me|todo|tbd|fixme|placeholder)$/i.test(t);
 }
 
 /** A string literal that holds a real secret value (not empty, not a placeholder). */
@@ -157,25 +168,75 @@ function testCommentLines(model: RuleContext['model']): { idx: LineIndex; lines:
 
 /**
  * A clearly-marked test setting: a file named like a test/dev config, an `if` guard that
- * mentions testing or development, or a comment on the statement's lines or in the comment
- * block right above it saying so.
+ * mentions testing or development, a comment on the statement's lines or on a comment line a
+ * few lines above it in the same paragraph saying so, or a file header that says the whole file
+ * is for testing.
  */
 export function isTestContext(ctx: RuleContext, op: TraitOp): boolean {
   const base = path.basename(ctx.filePath ?? '');
   if (/(^|[_.-])(test|tests|testing|dev|local|demo)([_.-]|$)/i.test(base) || /(^|[\\/])(tests?|testing)[\\/]/.test(ctx.filePath ?? '')) return true;
   if (op.guards?.some((g) => !/^not \(/.test(g) && TEST_WORDS.test(g))) return true;
+  if ((op.cls === 'Authenticator' || isOAuthenticator(ctx, op.cls)) && oauthProviderIsLocal(ctx)) return true;
   const { idx, lines } = testCommentLines(ctx.model);
   if (!lines.size) return false;
   const first = idx.positionAt(op.span.start).line;
   const last = idx.positionAt(op.span.end).line;
   for (let l = first; l <= last; l++) if (lines.has(l)) return true;
-  // the comment-only lines right above the statement
-  for (let l = first - 1, k = 0; l >= 0 && k < 3; l--, k++) {
+  // a comment line a few lines above, in the same paragraph (no blank line between): it heads the block
+  for (let l = first - 1, k = 0; l >= 0 && k < 6; l--, k++) {
     const t = ctx.model.text.slice(idx.lineStart(l), idx.lineEnd(l));
-    if (!/^\s*#/.test(t)) break;
-    if (lines.has(l)) return true;
+    if (!t.trim()) break;
+    if (/^\s*#/.test(t) && lines.has(l)) return true;
   }
-  return false;
+  return headerSaysTest(ctx.model);
+}
+
+const LOOPBACK_URL = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\]|host\.docker\.internal)(:\d+)?(\/|$)/i;
+const localProviderCache = new WeakMap<object, boolean>();
+
+/**
+ * The file points its OAuthenticator at a provider on the machine itself (`token_url` and the other
+ * endpoints on localhost/127.0.0.1): a local mock OAuth server for development, whose client secret
+ * and defaults are the mock's documented ones.
+ */
+function oauthProviderIsLocal(ctx: RuleContext): boolean {
+  let v = localProviderCache.get(ctx.model);
+  if (v === undefined) {
+    const urls = ctx.model.ops.filter((o) => /^(authorize_url|token_url|userdata_url)$/.test(o.trait) && o.op === '=' && isOAuthenticator(ctx, o.cls));
+    const text = ctx.model.text;
+    const local = (o: TraitOp): boolean => {
+      if (o.value.kind === 'str') return LOOPBACK_URL.test(o.value.value.trim());
+      if (o.value.kind !== 'fstring') return false;
+      // f"{provider}/token" with `provider = "http://127.0.0.1:8080/default"` in the file
+      const m = /^[fF]["']\{([A-Za-z_]\w*)\}/.exec(text.slice(o.value.span.start, o.value.span.end));
+      if (!m) return false;
+      const def = new RegExp(`^${m[1]}\\s*=\\s*["']([^"'\\n]*)["']`, 'm').exec(text);
+      return !!def && LOOPBACK_URL.test(def[1]);
+    };
+    v = urls.length > 0 && urls.every(local);
+    localProviderCache.set(ctx.model, v);
+  }
+  return v;
+}
+
+/** Words in a file's header that say the whole file is for testing (stricter than TEST_WORDS: the header speaks for every line). */
+const HEADER_TEST = /\b(for (local )?(testing|tests?|development|dev|demos?|ci)|(test|testing|development|dev|demo|ci) (config|configuration|setup|deployment|environment|purposes|only)|(testing|development|dev) only|not for production|do not use (this )?in production|example only)\b/i;
+const headerCache = new WeakMap<object, boolean>();
+
+/** The file's opening comment block (before its first statement other than `c = get_config()`) says it is a test config. */
+function headerSaysTest(model: RuleContext['model']): boolean {
+  let v = headerCache.get(model);
+  if (v === undefined) {
+    v = false;
+    for (const line of model.text.split(/\r?\n|\r/, 60)) {
+      const t = line.trim();
+      if (!t || /^c\s*=\s*get_config\(\)/.test(t) || t === '---') continue;
+      if (!t.startsWith('#')) break;
+      if (HEADER_TEST.test(t) && !/hubcfg:/.test(t)) { v = true; break; }
+    }
+    headerCache.set(model, v);
+  }
+  return v;
 }
 
 /** Severity by trust level: `untrusted` when users may be strangers, `trusted` otherwise (undefined = do not report). */

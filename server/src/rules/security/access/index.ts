@@ -13,6 +13,7 @@ import shortConfigToken from './shortConfigToken';
 import trustUserTokens from './trustUserTokens';
 import vulnerablePackage from './vulnerablePackage';
 import vulnerableJupyterhub from './vulnerableJupyterhub';
+import firstUseAdmin from './firstUseAdmin';
 
 /** Authentication, admin power, tokens and known-vulnerable versions. */
 export const ACCESS_RULES: Rule[] = [
@@ -30,4 +31,5 @@ export const ACCESS_RULES: Rule[] = [
   trustUserTokens,
   vulnerablePackage,
   vulnerableJupyterhub,
+  firstUseAdmin,
 ];

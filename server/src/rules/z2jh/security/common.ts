@@ -261,8 +261,13 @@ const SECRET_WORD = /(^|[_.-])(SECRET|SECRETS|TOKEN|TOKENS|PASSWORD|PASSWD|PASSP
 const NOT_SECRET_SUFFIX = /([_.-])(URL|URI|URLS|ENDPOINT|HOST|HOSTNAME|PORT|PATH|FILE|DIR|NAME|ID|TYPE|METHOD|HEADER|EXPIRY|EXPIRES|EXPIRE|TTL|LENGTH|SCOPE|SCOPES|ISSUER|AUDIENCE|USER|USERNAME|REGION|ENABLED|TIMEOUT|LIFETIME|POLICY|FORMAT|PREFIX)$/i;
 
 /** An environment variable name that says it holds a secret (TOKEN, SECRET, PASSWORD, API_KEY, ...). */
+/** A name that ends in a bare KEY (GOOGLE_SHEETS_READONLY_KEY, STRIPE_KEY): a key, unless it is one of the kinds that are public */
+const KEY_SUFFIX = /(^|[_.-])KEY$/i;
+const PUBLIC_KEY = /(^|[_.-])(PUBLIC|PUB|SORT|CACHE|PRIMARY|PARTITION|FOREIGN|LOOKUP|ROUTING|GROUP|IDEMPOTENCY|HOT|MAP|DICT|INDEX|SSH_HOST)[_.-]?KEY$/i;
+
 export function isSecretName(name: string): boolean {
   if (name.toUpperCase() === 'PWD') return false; // the shell's working directory
+  if (KEY_SUFFIX.test(name) && !PUBLIC_KEY.test(name)) return true;
   return SECRET_WORD.test(name) && !NOT_SECRET_SUFFIX.test(name);
 }
 

@@ -20,6 +20,8 @@ export default defineRule({
     for (const d of valuesDocs(ctx)) {
       if (boolOf(d.value('singleuser.networkPolicy.enabled')) === false) continue;
       const ip = strOf(d.value('singleuser.cloudMetadata.ip')) ?? '169.254.169.254';
+      // the chart's iptables rule (on unless turned off) drops user pods' traffic to the metadata server whatever the policy says
+      const iptablesBlock = boolOf(d.value('singleuser.cloudMetadata.blockWithIptables')) !== false;
       for (const s of d.all('singleuser.networkPolicy.egress')) {
         for (const h of egressHoles(s.value, ip)) {
           const privates = h.opens.filter((o) => !o.startsWith(ip));
@@ -28,7 +30,7 @@ export default defineRule({
           ctx.report({
             span: h.span,
             severity: byTrust(ctx, 'warning', 'information') ?? 'information',
-            message: `This egress rule lets user pods connect to ${what}${h.opens.includes(`${ip}/32`) ? ', the cloud metadata server included' : ''}: it undoes the policy's protection of in-cluster services. The internet is already allowed by egressAllowRules.nonPrivateIPs; narrow the rule or add the private ranges to except`,
+            message: `This egress rule lets user pods connect to ${what}${!h.opens.includes(`${ip}/32`) ? '' : iptablesBlock ? ' (the cloud metadata server stays blocked by singleuser.cloudMetadata.blockWithIptables)' : ', the cloud metadata server included'}: it undoes the policy's protection of in-cluster services. The internet is already allowed by egressAllowRules.nonPrivateIPs; narrow the rule or add the private ranges to except`,
           });
         }
       }

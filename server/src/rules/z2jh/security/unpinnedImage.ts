@@ -19,6 +19,16 @@ function splitRef(ref: string): { tag?: string; digest: boolean } {
   return { tag: i >= 0 ? last.slice(i + 1) : undefined, digest };
 }
 
+/** What a `{name, tag}` image setting runs, for the message. */
+function whatRuns(path: string): string {
+  if (path.startsWith('singleuser.networkTools')) return "the init containers of users' pods";
+  if (path.startsWith('singleuser.')) return "users' servers";
+  if (path.startsWith('hub.')) return 'the hub';
+  if (path.startsWith('proxy.')) return 'the proxy';
+  if (path.startsWith('prePuller.extraImages')) return 'what the pre-puller pulls';
+  return "the chart's pods";
+}
+
 export default defineRule({
   id: 'z2jh/unpinned-image',
   title: 'Image without a fixed version',
@@ -31,9 +41,9 @@ export default defineRule({
   docs: [DOCS.ref('singleuser.image'), DOCS.ref('prePuller.extraImages'), { title: 'Kubernetes: images and tags', url: 'https://kubernetes.io/docs/concepts/containers/images/#image-names' }],
   example: { bad: 'singleuser:\n  image:\n    name: quay.io/jupyter/scipy-notebook\n    tag: latest', good: 'singleuser:\n  image:\n    name: quay.io/jupyter/scipy-notebook\n    tag: "2025-06-02"' },
   check(ctx) {
-    const moving = (tag: Value, where: string) => {
+    const moving = (tag: Value, where: string, runs: string) => {
       const t = tag.kind === 'str' ? tag.value.trim() : undefined;
-      if (t && MOVING.test(t)) ctx.report({ span: tag.span, message: `${where} uses the moving tag "${t}": nodes may run different builds and every push changes users' servers unreviewed. Pin a version or a digest` });
+      if (t && MOVING.test(t)) ctx.report({ span: tag.span, message: `${where} uses the moving tag "${t}": nodes may run different builds and every push changes ${runs} unreviewed. Pin a version or a digest` });
     };
     for (const d of valuesDocs(ctx)) {
       const mappings: { path: string; image: Value }[] = [];
@@ -46,7 +56,7 @@ export default defineRule({
         const nameStr = strOf(name);
         if (nameStr && nameStr.includes('@')) continue;
         if (tag) {
-          if (!isNone(tag)) moving(tag, path);
+          if (!isNone(tag)) moving(tag, path, whatRuns(path));
           else if (name) ctx.report({ span: tag.span.end > tag.span.start ? tag.span : name.span, severity: 'information', message: `${path}.tag is empty: the image ${nameStr ?? ''} is pulled as latest. Pin a version` });
         } else if (nameStr && !nameStr.includes(':')) {
           ctx.report({ span: name!.span, severity: 'information', message: `${path}.name is set without a tag here: unless another values file sets ${path}.tag, the chart's own tag for its default image is applied to ${nameStr}. Set the tag next to the name` });
@@ -54,7 +64,7 @@ export default defineRule({
       }
       // an anchored override repeated by aliases in several profiles is one place to fix: report it once
       const seen = new Set<string>();
-      const refCheck = (img: Value | undefined, where: string) => {
+      const refCheck = (img: Value | undefined, where: string, runs: string) => {
         const ref = strOf(img);
         // `{value}`: KubeSpawner puts the user's input of an unlisted choice there (security/unrestricted-images)
         if (!img || !ref || isPlaceholder(ref) || ref.includes('{value}')) return;
@@ -63,13 +73,20 @@ export default defineRule({
         seen.add(at);
         const { tag, digest } = splitRef(ref.trim());
         if (digest) return;
-        if (tag === undefined) ctx.report({ span: img.span, message: `${where} uses the image ${ref} without a tag, which means latest: every push changes what runs, unreviewed. Pin a version or a digest` });
-        else moving({ kind: 'str', value: tag, span: img.span, plain: true }, `${where} (${ref})`);
+        if (tag === undefined) ctx.report({ span: img.span, message: `${where} uses the image ${ref} without a tag, which means latest: every push changes ${runs}, unreviewed. Pin a version or a digest` });
+        else moving({ kind: 'str', value: tag, span: img.span, plain: true }, `${where} (${ref})`, runs);
       };
-      for (const o of profileOverrides(d)) refCheck(fieldValue(o.value, 'image'), o.where);
+      for (const o of profileOverrides(d)) refCheck(fieldValue(o.value, 'image'), o.where, "users' servers");
       for (const f of fragments(d)) {
         const list = f.kind === 'containers' || f.kind === 'initContainers' ? listOrMapItems(f.value) : f.kind === 'pod' ? [...itemsOf(fieldValue(f.value, 'containers')), ...itemsOf(fieldValue(f.value, 'initContainers'))] : [];
-        list.forEach((c, i) => refCheck(fieldValue(c, 'image'), `${f.where}: the container ${strOf(fieldValue(c, 'name')) ?? `#${i + 1}`}`));
+        const inits = new Set(f.kind === 'initContainers' ? list : f.kind === 'pod' ? itemsOf(fieldValue(f.value, 'initContainers')) : []);
+        list.forEach((c, i) => {
+          const isInit = inits.has(c);
+          const runs = f.pod === 'user'
+            ? isInit ? "what runs in users' pods before their servers start" : "what runs beside users' servers"
+            : isInit ? 'what runs before the chart\'s pods start' : 'the chart\'s pods';
+          refCheck(fieldValue(c, 'image'), `${f.where}: the ${isInit ? 'init container' : 'container'} ${strOf(fieldValue(c, 'name')) ?? `#${i + 1}`}`, runs);
+        });
       }
     }
   },
