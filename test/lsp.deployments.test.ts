@@ -151,3 +151,20 @@ test('a quick fix in the overlay edits only the overlay', async () => {
   close(overlay());
   close(base());
 });
+
+test('an unsaved .hubcfg.yaml counts: the open overlay follows the deployments it declares', async () => {
+  const decl = path.join(dir, '.hubcfg.yaml');
+  const saved = fs.readFileSync(decl, 'utf8');
+  let diags = await open(overlay(), OVERLAY);
+  assert.ok(!rules(diags).includes('z2jh/default-dummy-authenticator'), rules(diags).join());
+  // the base is taken out of the deployment, without saving
+  const alone = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uriOf(overlay()) && rules(m.params.diagnostics).includes('z2jh/default-dummy-authenticator'));
+  client.notify('textDocument/didOpen', { textDocument: { uri: uriOf(decl), languageId: 'yaml', version: 1, text: saved.replace('[config/values.yaml, config/prod.yaml]', '[config/prod.yaml]') } });
+  diags = (await alone).params.diagnostics;
+  assert.match(diags.find((d: any) => d.code === 'z2jh/default-dummy-authenticator').message, /\(deployment prod \(\.hubcfg\.yaml\)\)$/);
+  // closed without saving: the saved declaration again
+  const back = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uriOf(overlay()) && !rules(m.params.diagnostics).includes('z2jh/default-dummy-authenticator'));
+  close(decl);
+  await back;
+  close(overlay());
+});
