@@ -12,6 +12,8 @@ export interface DocStatus {
   introspection: { state: string; detail: string; jupyterhub?: string; interpreter?: string };
   skipped?: string;
   error?: string;
+  /** the declared deployments the file is judged in, and their files */
+  deployments?: { name: string; files: string[] }[];
 }
 
 const KIND_LABEL: Record<DocStatus['kind'], string> = {
@@ -115,8 +117,11 @@ export class StatusItem implements vscode.Disposable {
       return;
     }
     const versions = [s.jupyterhubVersion ? `JupyterHub ${s.jupyterhubVersion}` : '', s.chartVersion ? `chart ${s.chartVersion}` : ''].filter(Boolean).join(' · ');
-    it.text = `${s.kind === 'unknown' ? '' : '$(check) '}${KIND_LABEL[s.kind]}${versions ? ` · ${versions}` : ''}${limited ? ' · limited mode' : ''}`;
-    const detail = [s.forced ? 'matched by hubcfg.extraGlobs' : '', s.skipped ? `not analysed: ${s.skipped}` : '', s.introspection.detail].filter(Boolean);
+    const deps = s.deployments ?? [];
+    const inDeployment = deps.length === 1 ? ` · deployment ${deps[0].name.replace(/ \(.*\)$/, '')}` : deps.length ? ` · ${deps.length} deployments` : '';
+    it.text = `${s.kind === 'unknown' ? '' : '$(check) '}${KIND_LABEL[s.kind]}${inDeployment}${versions ? ` · ${versions}` : ''}${limited ? ' · limited mode' : ''}`;
+    const judgedWith = deps.map((d) => `judged in deployment ${d.name} with ${d.files.join(', ')}`);
+    const detail = [...judgedWith, s.forced ? 'matched by hubcfg.extraGlobs' : '', s.skipped ? `not analysed: ${s.skipped}` : '', s.introspection.detail].filter(Boolean);
     it.detail = detail.join(' — ');
   }
 

@@ -30,16 +30,16 @@ export interface LoadedProjectConfig {
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 const cache = new Map<string, { mtimeMs: number; loaded: LoadedProjectConfig }>();
 
-/** Reads and validates a project file. */
-export function loadProjectConfig(file: string): LoadedProjectConfig {
-  const st = fs.statSync(file);
+/** Reads and validates a project file (`text`: its unsaved text in an editor, instead of the disk). */
+export function loadProjectConfig(file: string, text?: string): LoadedProjectConfig {
+  const st = text === undefined ? fs.statSync(file) : undefined;
   const hit = cache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs) return hit.loaded;
+  if (st && hit && hit.mtimeMs === st.mtimeMs) return hit.loaded;
   const problems: string[] = [];
   const config: ProjectConfig = {};
   let raw: unknown;
   try {
-    raw = parse(fs.readFileSync(file, 'utf8'));
+    raw = parse(text ?? fs.readFileSync(file, 'utf8'));
   } catch (e) {
     problems.push(`cannot parse: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -95,7 +95,7 @@ export function loadProjectConfig(file: string): LoadedProjectConfig {
     }
   }
   const loaded = { path: file, config, problems };
-  cache.set(file, { mtimeMs: st.mtimeMs, loaded });
+  if (st) cache.set(file, { mtimeMs: st.mtimeMs, loaded });
   return loaded;
 }
 

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
-import { findProjectConfig } from '../config/project';
+import { findProjectConfig, loadProjectConfig } from '../config/project';
 import { chartInfo, fromArgoApplication, fromClusterYaml, fromHelmfile, fromHubploy, fromProjectDecls, readFromDisk, type Deployment, type ReadFile, type SourceKind, type SourceProblem } from './sources';
 
 const ORDER: SourceKind[] = ['project', 'helmfile', 'argocd', 'cluster-yaml', 'hubploy'];
@@ -49,8 +49,10 @@ function declaredIn(dir: string, top: string, read: ReadFile): { deployments: De
     problems.push(...r.problems);
   };
   const project = path.join(dir, '.hubcfg.yaml');
-  if (read(project) !== undefined) {
-    const loaded = findProjectConfig(path.join(dir, 'x'), dir);
+  const projectText = read(project);
+  if (projectText !== undefined) {
+    // an editor's reader gives the unsaved text of an open project file
+    const loaded = read === readFromDisk ? findProjectConfig(path.join(dir, 'x'), dir) : loadProjectConfig(project, projectText);
     if (loaded?.path === project && loaded.config.deployments?.length) add(fromProjectDecls(loaded.config.deployments, project, read));
   }
   // Argo CD Applications usually sit in a folder of their own (apps/, argocd/) beside the values

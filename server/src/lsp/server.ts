@@ -30,6 +30,8 @@ import { isEnvironmentFile } from '../context/environment';
 import type { EngineOptions } from '../engine';
 import { pythonParser } from '../parse/python';
 import { rbacHoverAt, scopeCompletionContext, scopeCompletions } from '../rbac/features';
+import { DeploymentWorkspace, isDeclarationFile, mergedValueHover, type JudgedDeployment } from './deployments';
+import * as path from 'path';
 import { Introspector, describeState, interpreterOff, requestFromModel, resolveInterpreter, type IntrospectionRequest, type IntrospectionState } from '../introspect';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -73,6 +75,8 @@ export interface StatusParams {
   skipped?: string;
   /** the analysis failed (e.g. a bad version setting) */
   error?: string;
+  /** the declared deployments the file was judged in, with its sibling files ("prod (.hubcfg.yaml)") */
+  deployments?: { name: string; files: string[] }[];
 }
 
 /** `hubcfg/audit` (client → server): lint files that are not open; their findings go to Problems. */
@@ -101,6 +105,8 @@ interface DocState {
   /** what was last published, to skip identical re-publication after introspection */
   published?: string;
   status?: StatusParams;
+  /** the deployments `result` was judged in (absent: judged alone) */
+  deployments?: JudgedDeployment[];
 }
 
 const NO_REQUEST: IntrospectionRequest = { classes: [], modules: [] };
@@ -120,6 +126,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let clientPython: string | undefined;
   /** files linted by an audit (not open): re-published from disk when closed */
   const audited = new Set<string>();
+  /** declared deployments: discovery, sibling texts (open documents first), shared judgments */
+  const deploy = new DeploymentWorkspace((file) => openText(file));
   const introspector = new Introspector((m) => connection.console.info(`hubcfg: ${m}`), Number(process.env.HUBCFG_INTROSPECT_TIMEOUT_MS) || undefined);
 
   /** Editor settings, then the nearest .hubcfg.yaml (file documents only): the project file wins. */
@@ -154,7 +162,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (typeof init.pythonInterpreter === 'string' && init.pythonInterpreter) clientPython = init.pythonInterpreter;
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['.', "'", '"', ':', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, `${CodeActionKind.SourceFixAll}.hubcfg`] },
@@ -324,10 +332,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const kind = forcedKind(uri, text, settings, doc.languageId);
       const intro = introspectionFor(settings, settings.introspectConfigClasses ? st.request ?? NO_REQUEST : NO_REQUEST);
       const opts = { ...optionsFor(uri, settings), ...(kind ? { kind } : {}) };
-      const result = await withTraitOverlay(intro.overlay, () => analyze(text, URI.path(uri), opts));
+      // a values file that belongs to a declared deployment is judged with the deployment's other files
+      const judged = uri.startsWith('file:') && /\.ya?ml$/i.test(URI.path(uri)) && (!kind || kind === 'z2jh_values') ? await judgeInDeployments(URI.path(uri), opts, intro.overlay) : undefined;
+      const result = judged?.result ?? (await withTraitOverlay(intro.overlay, () => analyze(text, URI.path(uri), opts)));
       // a newer edit arrived while this one was analysed: its own run will publish
       if (documents.get(uri)?.version !== version) return;
       st.result = result;
+      st.deployments = judged?.deployments;
       st.resultVersion = version;
       // the fix-all of the old analysis would keep that analysis in memory
       st.fixed = undefined;
@@ -344,6 +355,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         limited: trustMode(settings).limited,
         introspection: intro.state,
         skipped: result.model?.skipped,
+        deployments: judged?.deployments.map((d) => ({ name: d.label, files: d.inputs.map((x) => relativeName(URI.path(uri), x.path)) })),
       });
       if (result.kind === 'unknown' || !intro.interpreter) return;
       // the classes this config names that the bundled catalogue lacks (plugins, own classes) are what
@@ -369,9 +381,64 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         st.result = undefined;
         st.resultVersion = undefined;
         st.fixed = undefined;
+        st.deployments = undefined;
         await publish([notAnalysed(`hubcfg could not analyse this file (${msg.split('\n')[0]})`)]).catch(() => undefined);
       }
       sendStatus(st, { uri, kind: st.result?.kind ?? 'unknown', enabled: settings.enable, limited: trustMode(settings).limited, introspection: { state: 'off', detail: '' }, error: msg.split('\n')[0] });
+    }
+  }
+
+  /** The judgment of a file in its deployments (undefined: it belongs to none); problems with declarations are logged once. */
+  async function judgeInDeployments(file: string, opts: EngineOptions, overlay: TraitOverlay | undefined) {
+    const found = deploy.discover(file);
+    for (const p of found.problems) {
+      const key = `${p.file ?? ''}|${p.message}`;
+      if (loggedProjectProblems.has(key)) continue;
+      loggedProjectProblems.add(key);
+      connection.console.warn(`hubcfg: ${p.file ? `${p.file}: ` : ''}${p.message}`);
+    }
+    if (!found.deployments.length) return undefined;
+    try {
+      return await deploy.judge(file, opts, (f) => openText(f) !== undefined, (f) => withTraitOverlay(overlay, f), overlay);
+    } catch (e) {
+      // judged alone rather than not at all
+      connection.console.error(`hubcfg: could not judge ${file} with its deployment: ${(e as Error).stack ?? e}`);
+      return undefined;
+    }
+  }
+
+  /** A path for people: relative to the workspace folder that holds it, else to the file's folder. */
+  function relativeName(from: string, file: string): string {
+    const root = workspaceRoots.find((r) => file.startsWith(r.endsWith('/') ? r : r + '/'));
+    return path.relative(root ?? path.dirname(from), file).replace(/\\/g, '/') || path.basename(file);
+  }
+
+  /**
+   * `file` changed (edited, opened, closed): the open files judged in a deployment with it are judged
+   * again after a short pause; a declaration file changes which deployments exist: every open file is.
+   */
+  const siblingTimers = new Map<string, NodeJS.Timeout>();
+  function recheckDeployment(uri: string, text: string | undefined): void {
+    if (!uri.startsWith('file:')) return;
+    const file = URI.path(uri);
+    if (!/\.ya?ml$/i.test(file)) return;
+    const declaration = isDeclarationFile(file, text);
+    if (declaration) deploy.invalidate();
+    for (const d of documents.all()) {
+      if (d.uri === uri) continue;
+      const st = state.get(d.uri);
+      if (!st) continue;
+      if (!(declaration ? st.result?.kind === 'z2jh_values' || st.deployments : st.deployments?.some((x) => x.watched.includes(file)))) continue;
+      const old = siblingTimers.get(d.uri);
+      if (old) clearTimeout(old);
+      siblingTimers.set(
+        d.uri,
+        setTimeout(() => {
+          siblingTimers.delete(d.uri);
+          const cur = documents.get(d.uri);
+          if (cur && state.has(d.uri)) void validate(cur, true);
+        }, DEBOUNCE_MS),
+      );
     }
   }
 
@@ -397,6 +464,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // onDidChangeContent also fires when a document is opened
   documents.onDidChangeContent((e) => {
     schedule(e.document);
+    // the open files of the same deployment see this unsaved text
+    recheckDeployment(e.document.uri, e.document.getText());
     // a compose file, .env, Dockerfile or unit being edited changes what the open configs beside it are supplied
     recheckBeside(e.document.uri);
   });
@@ -409,10 +478,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const d of documents.all()) if (d.uri !== uri && state.has(d.uri)) void validate(d, true);
     }, DEBOUNCE_MS);
   }
+  // a saved declaration (.hubcfg.yaml, helmfile.yaml, ...) may declare other deployments
+  documents.onDidSave((e) => {
+    if (e.document.uri.startsWith('file:') && isDeclarationFile(URI.path(e.document.uri), e.document.getText())) recheckDeployment(e.document.uri, e.document.getText());
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     recheckBeside(uri); // its unsaved text no longer counts: the disk does
     state.delete(uri);
+    recheckDeployment(uri, e.document.getText());
+    const st = siblingTimers.get(uri);
+    if (st) clearTimeout(st);
+    siblingTimers.delete(uri);
     settingsCache.delete(uri);
     const t = timers.get(uri);
     if (t) clearTimeout(t);
@@ -474,10 +551,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!md && fresh && model) md = rbacHoverAt(model, catalog, st.result.jupyterhubVersion, offset)?.markdown;
     if (md) return { contents: { kind: MarkupKind.Markdown, value: md } };
     // a chart key (not under hub.config, where keys are classes and traits): the chart's docs first
+    let mergedMd: string | undefined;
     if (!md && fresh && st.result.kind === 'z2jh_values') {
       const s = chartSettingAt(model, offset);
       const chart = chartOf(st);
       if (s && chart && !(s.path[0] === 'hub' && s.path[1] === 'config' && s.path.length > 2)) md = chartKeyHover(chart, s.path);
+      // in a deployment: the value in effect after the merge, and which file set it
+      if (s && st.deployments?.length && doc.uri.startsWith('file:')) {
+        const file = URI.path(doc.uri);
+        const root = workspaceRoots.find((r) => file.startsWith(r.endsWith('/') ? r : r + '/'));
+        mergedMd = await mergedValueHover(file, s, st.deployments, root ?? path.dirname(file)).catch(() => undefined);
+      }
     }
     let cls: string | undefined;
     let trait: string | undefined;
@@ -497,6 +581,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (cls && part === 'trait' && trait) md = joinMd(traitHover(catalog, cls, trait), upstreamHelp(catalog, cls, trait));
     else if (cls && part === 'class') md = joinMd(classHover(catalog, cls), upstreamHelp(catalog, cls));
     if (chartMd && md !== chartMd) md = md ? `${chartMd}\n\n---\n\nThe chart sets \`${cls}.${trait}\`:\n\n${md}` : chartMd;
+    if (mergedMd) md = md ? `${mergedMd}\n\n---\n\n${md}` : mergedMd;
     return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
   });
 
