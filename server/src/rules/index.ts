@@ -3,6 +3,7 @@ import parseError from './syntax/parseError';
 import notAnalysed from './syntax/notAnalysed';
 import unknownTrait from './traitlets/unknownTrait';
 import unknownClass from './traitlets/unknownClass';
+import unloadableClass from './traitlets/unloadableClass';
 import deprecatedTrait from './traitlets/deprecatedTrait';
 import ineffectiveTrait from './traitlets/ineffectiveTrait';
 import typeMismatch from './traitlets/typeMismatch';
@@ -12,7 +13,7 @@ import { RBAC_RULES } from './rbac';
 import { Z2JH_RULES } from './z2jh';
 
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
-export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, unusedSuppression];
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, unloadableClass, deprecatedTrait, ineffectiveTrait, typeMismatch, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, unusedSuppression];
 
 // chart rules read chart settings only: never run them on Python files
 for (const r of Z2JH_RULES) if (!r.appliesTo) r.appliesTo = ['z2jh_values'];

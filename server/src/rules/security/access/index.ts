@@ -2,6 +2,7 @@ import type { Rule } from '../../types';
 import sharedPassword from './sharedPassword';
 import allowAll from './allowAll';
 import noAllowRule from './noAllowRule';
+import lockedOut from './lockedOut';
 import allowExistingUsers from './allowExistingUsers';
 import createSystemUsers from './createSystemUsers';
 import pamCheckAccountOff from './pamCheckAccountOff';
@@ -19,6 +20,7 @@ export const ACCESS_RULES: Rule[] = [
   sharedPassword,
   allowAll,
   noAllowRule,
+  lockedOut,
   allowExistingUsers,
   createSystemUsers,
   pamCheckAccountOff,
