@@ -76,3 +76,20 @@ export function reexports(traits: TraitCatalog, pkg: string, name: string, defin
   if (!ex) return undefined;
   return ex.star.includes(definedIn) || ex.names[name] === definedIn;
 }
+
+const unionCache = new Map<string, Record<string, string>>();
+/**
+ * Entry-point name (lowercase) -> class name, over every catalogued release of every package:
+ * what a `*_class` value names when the judged versions are not at hand.
+ */
+export function entryPointClasses(group: string): Record<string, string> {
+  let m = unionCache.get(group);
+  if (!m) {
+    m = {};
+    for (const variants of Object.values(load())) {
+      for (const v of variants) for (const [name, target] of Object.entries(v.entryPoints.groups[group] ?? {})) m[name.toLowerCase()] ??= target.split(':')[1];
+    }
+    unionCache.set(group, m);
+  }
+  return m;
+}
