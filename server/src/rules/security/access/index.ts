@@ -3,6 +3,7 @@ import sharedPassword from './sharedPassword';
 import allowAll from './allowAll';
 import noAllowRule from './noAllowRule';
 import lockedOut from './lockedOut';
+import blockedAdmin from './blockedAdmin';
 import allowExistingUsers from './allowExistingUsers';
 import createSystemUsers from './createSystemUsers';
 import pamCheckAccountOff from './pamCheckAccountOff';
@@ -21,6 +22,7 @@ export const ACCESS_RULES: Rule[] = [
   allowAll,
   noAllowRule,
   lockedOut,
+  blockedAdmin,
   allowExistingUsers,
   createSystemUsers,
   pamCheckAccountOff,
