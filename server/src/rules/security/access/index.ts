@@ -4,6 +4,7 @@ import allowAll from './allowAll';
 import noAllowRule from './noAllowRule';
 import lockedOut from './lockedOut';
 import blockedAdmin from './blockedAdmin';
+import manageGroupsRequired from './manageGroupsRequired';
 import allowExistingUsers from './allowExistingUsers';
 import createSystemUsers from './createSystemUsers';
 import pamCheckAccountOff from './pamCheckAccountOff';
@@ -23,6 +24,7 @@ export const ACCESS_RULES: Rule[] = [
   noAllowRule,
   lockedOut,
   blockedAdmin,
+  manageGroupsRequired,
   allowExistingUsers,
   createSystemUsers,
   pamCheckAccountOff,
