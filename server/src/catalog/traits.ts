@@ -345,7 +345,10 @@ export class TraitCatalog {
   readonly overlaySource?: string;
   /** the catalogued version judged for each plugin package (e.g. {oauthenticator: "17.3.0", ...}) */
   readonly pluginVersions: Record<string, string> = {};
+  /** the plugin versions that were asked for (a chart's pins, the user's settings), not defaulted */
+  readonly pinnedPlugins: Readonly<Record<string, string>>;
   constructor(readonly version: string, readonly key: string, overlay?: TraitOverlay, plugins: Record<string, string> = {}) {
+    this.pinnedPlugins = { ...plugins };
     const { index } = catalogIndex();
     const files = index.files.filter((f) => f.package !== 'jupyterhub' || (f.key ?? f.version) === key);
     // JupyterHub's own classes win over same-named plugin classes

@@ -3,6 +3,7 @@ import parseError from './syntax/parseError';
 import notAnalysed from './syntax/notAnalysed';
 import unknownTrait from './traitlets/unknownTrait';
 import unknownClass from './traitlets/unknownClass';
+import unloadableClass from './traitlets/unloadableClass';
 import deprecatedTrait from './traitlets/deprecatedTrait';
 import ineffectiveTrait from './traitlets/ineffectiveTrait';
 import typeMismatch from './traitlets/typeMismatch';
@@ -16,7 +17,7 @@ import { Z2JH_RULES } from './z2jh';
 import { KUBESPAWNER_RULES } from './kubespawner';
 
 /** The one registry of rules. Add a rule: write its module, add it here, add its fixture. */
-export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, deprecatedTrait, ineffectiveTrait, typeMismatch, unenforcedResourceLimit, singleUserSettingInHub, dockerHubLoopback, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, ...KUBESPAWNER_RULES, unusedSuppression];
+export const RULES: Rule[] = [parseError, notAnalysed, unknownTrait, unknownClass, unloadableClass, deprecatedTrait, ineffectiveTrait, typeMismatch, unenforcedResourceLimit, singleUserSettingInHub, dockerHubLoopback, ...SECURITY_RULES, ...RBAC_RULES, ...Z2JH_RULES, ...KUBESPAWNER_RULES, unusedSuppression];
 
 // chart rules read chart settings only: never run them on Python files
 for (const r of Z2JH_RULES) if (!r.appliesTo) r.appliesTo = ['z2jh_values'];

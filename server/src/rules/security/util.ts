@@ -4,6 +4,7 @@ import type { Fix, RuleContext, Severity } from '../types';
 import { LineIndex, type Span } from '../../util/text';
 import { isEncryptedValue } from '../../model/placeholder';
 import { envDefaultsFor } from '../../catalog/envDefaults';
+import { entryPointClasses } from '../../catalog/entryPoints';
 
 /** Ops that set `Class.trait`, including on subclasses (c.GitHubOAuthenticator.allow_all counts for Authenticator). */
 export function opsFor(ctx: RuleContext, cls: string, trait: string): TraitOp[] {
@@ -244,16 +245,18 @@ export function byTrust(ctx: RuleContext, untrusted: Severity | undefined, trust
   return ctx.trust === 'untrusted-users' ? untrusted : trusted;
 }
 
-const ENTRY_POINTS: Record<string, string> = {
-  dummy: 'DummyAuthenticator', null: 'NullAuthenticator', pam: 'PAMAuthenticator', default: 'PAMAuthenticator',
-  'shared-password': 'SharedPasswordAuthenticator', github: 'GitHubOAuthenticator', gitlab: 'GitLabOAuthenticator',
-  google: 'GoogleOAuthenticator', generic: 'GenericOAuthenticator', 'generic-oauth': 'GenericOAuthenticator',
-  azuread: 'AzureAdOAuthenticator', cilogon: 'CILogonOAuthenticator', bitbucket: 'BitbucketOAuthenticator',
-  openshift: 'OpenShiftOAuthenticator', auth0: 'Auth0OAuthenticator', globus: 'GlobusOAuthenticator',
-  mediawiki: 'MWOAuthenticator', ldapauthenticator: 'LDAPAuthenticator', ldap: 'LDAPAuthenticator',
-  native: 'NativeAuthenticator', nativeauthenticator: 'NativeAuthenticator', firstuseauthenticator: 'FirstUseAuthenticator',
-  firstuse: 'FirstUseAuthenticator', 'first-use': 'FirstUseAuthenticator',
+/**
+ * Authenticator entry points: the ones JupyterHub and the catalogued plugins register in some release
+ * (generated, catalog/entrypoints.json), then names people write that no catalogued release registers
+ * (other rules judge them as the class they mean; traitlets/unloadable-class says when they cannot load).
+ */
+const WRITTEN_AUTHENTICATOR_NAMES: Record<string, string> = {
+  generic: 'GenericOAuthenticator', nativeauthenticator: 'NativeAuthenticator', 'first-use': 'FirstUseAuthenticator',
 };
+let entryPointTable: Record<string, string> | undefined;
+function authEntryPoints(): Record<string, string> {
+  return (entryPointTable ??= { ...WRITTEN_AUTHENTICATOR_NAMES, ...entryPointClasses('jupyterhub.authenticators') });
+}
 
 /** The authenticator class name the config selects (PAMAuthenticator when it selects none), or undefined if not a literal. */
 export function authenticatorClass(ctx: RuleContext): { name: string; op?: TraitOp } | undefined {
@@ -270,7 +273,8 @@ export function authenticatorName(v: Value): string | undefined {
   else if (v.kind === 'name') raw = v.name;
   if (!raw) return undefined;
   const last = raw.split('.').pop()!;
-  return ENTRY_POINTS[raw.toLowerCase()] ?? ENTRY_POINTS[last.toLowerCase()] ?? last;
+  const eps = authEntryPoints();
+  return eps[raw.toLowerCase()] ?? eps[last.toLowerCase()] ?? last;
 }
 
 export function isOAuthenticator(ctx: RuleContext, cls: string): boolean {

@@ -2,6 +2,9 @@ import type { Rule } from '../../types';
 import sharedPassword from './sharedPassword';
 import allowAll from './allowAll';
 import noAllowRule from './noAllowRule';
+import lockedOut from './lockedOut';
+import blockedAdmin from './blockedAdmin';
+import manageGroupsRequired from './manageGroupsRequired';
 import allowExistingUsers from './allowExistingUsers';
 import createSystemUsers from './createSystemUsers';
 import pamCheckAccountOff from './pamCheckAccountOff';
@@ -20,6 +23,9 @@ export const ACCESS_RULES: Rule[] = [
   sharedPassword,
   allowAll,
   noAllowRule,
+  lockedOut,
+  blockedAdmin,
+  manageGroupsRequired,
   allowExistingUsers,
   createSystemUsers,
   pamCheckAccountOff,

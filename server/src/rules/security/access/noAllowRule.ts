@@ -1,4 +1,5 @@
 import { defineRule } from '../../types';
+import { compareVersions } from '../../../catalog/traits';
 import { byTrust, isFalse, isOAuthenticator, isTestContext } from '../util';
 import { allowRules, atLeast, authOps, isAuthenticatorClass, loadsConfigDynamically, providerRestrictionFromEnv, providerRestrictions, runningAuthenticator } from './common';
 
@@ -36,6 +37,9 @@ export default defineRule({
     else if (is('LDAPAuthenticator')) kind = 'ldap';
     else if (is('FirstUseAuthenticator')) kind = 'firstuse';
     if (!kind) return;
+    // an OAuthenticator 16+ that was asked for admits nobody: that is security/locked-out's finding
+    const oauthPin = ctx.traits.pinnedPlugins.oauthenticator;
+    if (kind === 'oauth' && oauthPin && compareVersions(oauthPin, '16.0') >= 0) return;
     // any allow rule, allow_all either way, or a hook that may turn users away: the file says who gets in
     if (allowRules(ctx).length || providerRestrictions(ctx).length || authOps(ctx, 'allow_all').length || authOps(ctx, 'post_auth_hook').length || authOps(ctx, 'check_allowed').length) return;
     // the deployment limits the provider (HOSTED_DOMAIN, AAD_TENANT_ID beside the file)

@@ -2,6 +2,7 @@ import type { DictEntry, TraitOp, Value } from '../../../model/types';
 import type { Edit, Fix, RuleContext } from '../../types';
 import type { Span } from '../../../util/text';
 import { compareVersions } from '../../../catalog/traits';
+import { entryPointClasses } from '../../../catalog/entryPoints';
 import { isPlaceholder, isTestContext, lastAssignment, opsFor } from '../util';
 
 /** Helpers shared by the exposure rules (secrets, transport, isolation). */
@@ -264,17 +265,25 @@ export function spawnerName(v: Value): string | undefined {
   else if (v.kind === 'name') raw = v.name;
   if (!raw) return undefined;
   const last = raw.split('.').pop()!;
-  return SPAWNER_ENTRY_POINTS[raw.toLowerCase()] ?? SPAWNER_ENTRY_POINTS[last.toLowerCase()] ?? last;
+  const eps = spawnerEntryPoints();
+  return eps[raw.toLowerCase()] ?? eps[last.toLowerCase()] ?? last;
 }
 
-const SPAWNER_ENTRY_POINTS: Record<string, string> = {
-  default: 'LocalProcessSpawner', localprocess: 'LocalProcessSpawner', simple: 'SimpleLocalProcessSpawner',
-  docker: 'DockerSpawner', 'docker-swarm': 'SwarmSpawner', 'docker-system-user': 'SystemUserSpawner',
+/**
+ * Spawner entry points: the ones JupyterHub and the catalogued plugins register in some release
+ * (generated, catalog/entrypoints.json), then names of uncatalogued plugins and names people write
+ * that no release registers (judged as the class they mean).
+ */
+const WRITTEN_SPAWNER_NAMES: Record<string, string> = {
   dockerspawner: 'DockerSpawner', kubespawner: 'KubeSpawner', kubernetes: 'KubeSpawner',
-  systemd: 'SystemdSpawner', systemdspawner: 'SystemdSpawner', sudo: 'SudoSpawner', sudospawner: 'SudoSpawner',
+  sudo: 'SudoSpawner', sudospawner: 'SudoSpawner',
   slurm: 'SlurmSpawner', torque: 'TorqueSpawner', pbs: 'PBSSpawner', lsf: 'LsfSpawner', condor: 'CondorSpawner', sge: 'GridengineSpawner',
   profiles: 'ProfilesSpawner', wrap: 'WrapSpawner',
 };
+let spawnerTable: Record<string, string> | undefined;
+function spawnerEntryPoints(): Record<string, string> {
+  return (spawnerTable ??= { ...WRITTEN_SPAWNER_NAMES, ...entryPointClasses('jupyterhub.spawners') });
+}
 
 /** Spawners that run single-user servers as processes on the hub's own host. */
 export function isLocalProcessSpawner(ctx: RuleContext, cls: string): boolean {
