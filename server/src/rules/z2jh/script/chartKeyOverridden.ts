@@ -13,7 +13,7 @@ export default defineRule({
   severity: 'warning',
   appliesTo: ['z2jh_values'],
   rationale:
-    'Many chart keys are copied by the chart\'s hub config script onto a trait (`singleuser.memory.limit` onto `KubeSpawner.mem_limit`, `singleuser.extraEnv` onto `KubeSpawner.environment`, ...). The script sets those first, then merges `hub.config`, then runs the `hub.extraConfig` snippets in key order, so a value given for the same trait there silently replaces the chart key. The other way round, a setting on a base class section (`c.Spawner.mem_limit`) loses to the chart\'s value on the subclass section (`KubeSpawner`), whichever comes later. Either way one of the two settings is dead, and the file reads as if both applied.',
+    'Many chart keys are copied by the chart\'s hub config script onto a trait (`singleuser.memory.limit` onto `KubeSpawner.mem_limit`, `singleuser.extraEnv` onto `KubeSpawner.environment`, ...). The script sets those first, then merges `hub.config`, then runs the `hub.extraConfig` snippets in key order, so a value given for the same trait there silently replaces the chart key. The other way round, a setting on a base class section (`c.Spawner.mem_limit`) loses to the chart\'s value on the subclass section (`KubeSpawner`), whichever comes later. Either way one of the two settings is dead, and the file reads as if both applied. When the snippet sets the trait only under a condition, the finding is information: the chart key may be what applies.',
   howToFix: 'Keep one of the two: usually the chart key, and drop the trait setting (or set the trait on the class the chart uses).',
   docs: [{ title: 'z2jh: hub.extraConfig', url: 'https://z2jh.jupyter.org/en/stable/resources/reference.html#hub-extraconfig' }],
   example: {
@@ -56,6 +56,8 @@ export default defineRule({
           if (t.how === 'set' && setting.value.kind === 'none') continue;
           ctx.report({
             span: setting.keySpan,
+            // under a condition the chart key may well be what applies: a note, not a warning
+            severity: op.conditional ? 'information' : undefined,
             message: op.conditional
               ? `${t.key} is replaced whenever the condition around ${where(ctx, op)} holds: that snippet sets ${op.cls}.${trait} after the chart copied ${t.key} onto ${t.trait}`
               : `${t.key} has no effect: ${where(ctx, op)} sets ${op.cls}.${trait} after the chart copied ${t.key} onto ${t.trait}`,
