@@ -133,3 +133,10 @@ export function closest(word: string, candidates: Iterable<string>, limit = 3): 
 export function didYouMean(word: string, candidates: Iterable<string>, limit = 3): string[] {
   return closest(word, candidates, limit).map((s) => s.name);
 }
+
+/** The line end a text uses (its first one): what an inserted line must end with. */
+export function lineEnding(text: string): '\r\n' | '\r' | '\n' {
+  const i = text.search(/[\r\n]/);
+  if (i < 0 || text[i] === '\n') return '\n';
+  return text[i + 1] === '\n' ? '\r\n' : '\r';
+}

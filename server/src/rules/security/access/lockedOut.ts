@@ -1,4 +1,5 @@
 import type { TraitOp } from '../../../model/types';
+import { lineEnding } from '../../../util/text';
 import type { RuleContext } from '../../types';
 import { compareVersions } from '../../../catalog/traits';
 import { defineRule } from '../../types';
@@ -129,13 +130,14 @@ function allowAllFix(ctx: RuleContext, op: TraitOp | undefined, name: string) {
   if (ctx.model.kind !== 'jupyterhub_config') return [];
   const text = ctx.model.text;
   let end = op.span.end;
-  while (end < text.length && text[end] !== '\n') end++;
+  // the end of the statement's line, before its line end (never between a \r and its \n)
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
   // only after a statement alone on its line, at the top level
   let start = op.span.start;
-  while (start > 0 && text[start - 1] !== '\n') start--;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
   if (text.slice(start, op.span.start).trim() || op.conditional) return [];
   const prefix = text.slice(op.span.start, op.clsSpan.start);
   if (!/^\w+\.$/.test(prefix)) return [];
   void name;
-  return [{ title: 'Allow everyone who can log in (allow_all = True)', applicability: 'unsafe' as const, edits: [{ span: { start: end, end }, newText: `\n${prefix}Authenticator.allow_all = True` }] }];
+  return [{ title: 'Allow everyone who can log in (allow_all = True)', applicability: 'unsafe' as const, edits: [{ span: { start: end, end }, newText: `${lineEnding(text)}${prefix}Authenticator.allow_all = True` }] }];
 }

@@ -1,4 +1,5 @@
 import { defineRule, type Fix } from '../../types';
+import { lineEnding } from '../../../util/text';
 import { byTrust, isFalse, setValueFix } from '../util';
 import { configPrefix, dictItems, envBool, hasSubdomains, isSpawnerClass, statementAlone, isTest } from './common';
 
@@ -42,7 +43,7 @@ export default defineRule({
     let ls = first.span.start;
     while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
     if (prefix && !first.conditional && ls === first.span.start && statementAlone(ctx, first)) {
-      const eol = /\r\n/.test(text) ? '\r\n' : /\r/.test(text) ? '\r' : '\n';
+      const eol = lineEnding(text);
       fixes.push({ title: 'Add c.Spawner.disable_user_config = True', applicability: 'unsafe', edits: [{ span: { start: ls, end: ls }, newText: `${prefix}Spawner.disable_user_config = True${eol}` }] });
     }
     ctx.report({

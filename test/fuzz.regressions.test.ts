@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { analyze } from '../server/src/engine';
+import { applyEdits } from '../server/src/fixes';
+
+// Inputs the fuzzer (npm run fuzz) found, in our own minimal form: each once broke a promise.
+
+/** Every fix edit lies inside the document, never between a \r and its \n. */
+async function assertEditsInside(text: string, file: string) {
+  const r = await analyze(text, file, { jupyterhubVersion: '5.5' });
+  const lines = text.split(/\r\n|\r|\n/);
+  let fixes = 0;
+  for (const d of r.diagnostics) {
+    for (const f of d.fixes) {
+      for (const e of f.edits) {
+        for (const p of [e.range.start, e.range.end]) {
+          assert.ok(p.line < lines.length && p.character <= lines[p.line].length, `${d.rule}: ${f.title} edits at ${JSON.stringify(p)}`);
+        }
+      }
+      fixes++;
+    }
+  }
+  for (const f of r.findings) for (const x of f.fixes) {
+    const out = applyEdits(text, x.edits);
+    assert.ok(!/\r(?!\n)/.test(out) || /\r(?!\n)/.test(text), `${f.rule}: ${x.title} split a CRLF line end`);
+  }
+  return fixes;
+}
+
+test('fuzz: the allow_all fix after a statement on a CRLF (or lone CR) line stays inside the document and keeps its line ends', async () => {
+  assert.ok((await assertEditsInside('c.JupyterHub.authenticator_class = "generic-oauth"\r\n', '/srv/jupyterhub/jupyterhub_config.py')) > 0);
+  await assertEditsInside('c.JupyterHub.authenticator_class = "generic-oauth"\r', '/srv/jupyterhub/jupyterhub_config.py');
+  await assertEditsInside('c = get_config()\r\nc.JupyterHub.authenticator_class = "github"\r\nc.Spawner.cmd = ["jupyterhub-singleuser"]\r\n', '/srv/jupyterhub/jupyterhub_config.py');
+});
