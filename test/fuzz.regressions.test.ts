@@ -32,3 +32,11 @@ test('fuzz: the allow_all fix after a statement on a CRLF (or lone CR) line stay
   await assertEditsInside('c.JupyterHub.authenticator_class = "generic-oauth"\r', '/srv/jupyterhub/jupyterhub_config.py');
   await assertEditsInside('c = get_config()\r\nc.JupyterHub.authenticator_class = "github"\r\nc.Spawner.cmd = ["jupyterhub-singleuser"]\r\n', '/srv/jupyterhub/jupyterhub_config.py');
 });
+
+test('fuzz: a YAML syntax error that covers a CRLF line break is placed inside the document', async () => {
+  const text = 'hub:\r  :\r\n k';
+  const r = await analyze(text, '/srv/z2jh/values.yaml');
+  const lines = text.split(/\r\n|\r|\n/);
+  assert.ok(r.diagnostics.length > 0);
+  for (const d of r.diagnostics) for (const p of [d.range.start, d.range.end]) assert.ok(p.line < lines.length && p.character <= lines[p.line].length, `${d.rule} at ${JSON.stringify(p)}`);
+});

@@ -80,7 +80,8 @@ export class LineIndex {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - this.starts[lo] };
+    // an offset inside a line break (between \r and \n) is no position an editor has: the line's end
+    return { line: lo, character: Math.min(offset, this.lineEnd(lo)) - this.starts[lo] };
   }
 
   offsetAt(pos: Position): number {
