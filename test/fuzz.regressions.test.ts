@@ -40,3 +40,4 @@ test('fuzz: a YAML syntax error that covers a CRLF line break is placed inside t
   assert.ok(r.diagnostics.length > 0);
   for (const d of r.diagnostics) for (const p of [d.range.start, d.range.end]) assert.ok(p.line < lines.length && p.character <= lines[p.line].length, `${d.rule} at ${JSON.stringify(p)}`);
 });
+

@@ -1,3 +1,4 @@
+import { withoutStacks } from './util/errors';
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { ConfigModel } from './model/types';
@@ -165,7 +166,7 @@ interface YamlReading {
 }
 
 function readYaml(text: string, version: YamlVersion): YamlReading {
-  const docs = parseAllDocuments(text, { version, uniqueKeys: false, merge: true, strict: false, prettyErrors: false });
+  const docs = withoutStacks(() => parseAllDocuments(text, { version, uniqueKeys: false, merge: true, strict: false, prettyErrors: false }));
   const list = Array.isArray(docs) ? docs : [];
   const errors = new Map<string, number>();
   for (const d of list) for (const e of d.errors) errors.set(e.code, (errors.get(e.code) ?? 0) + 1);

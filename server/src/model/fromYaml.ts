@@ -1,3 +1,4 @@
+import { withoutStacks } from '../util/errors';
 import { isTemplateText, templateSkipReason, templateStatementAt } from './placeholder';
 import { parseAllDocuments, isAlias, isMap, isNode, isScalar, isSeq, isPair, type Alias, type Document, type Node as YNode, Scalar, type YAMLMap } from 'yaml';
 import type { ChartSetting, ConfigModel, DictEntry, EmbeddedRegion, TraitOp, Value } from './types';
@@ -185,8 +186,15 @@ function toValue(node: unknown, c: Ctx, depth = 0, at?: Span): Value {
 
 /** The template statement a YAML error stands on, if any. */
 function templateTag(text: string, docs: Document[]): { line: number; text: string } | undefined {
+  // each line once, and the first errors only: a broken file can have thousands on one line
+  const seen = new Set<number>();
+  const idx = LineIndex.of(text);
   for (const d of docs) {
     for (const e of d.errors) {
+      const lineStart = idx.positionAt(e.pos[0]).line;
+      if (seen.has(lineStart)) continue;
+      if (seen.size >= 200) return undefined;
+      seen.add(lineStart);
       const tag = templateStatementAt(text, e.pos[0]);
       if (tag) return tag;
     }
@@ -246,7 +254,7 @@ export async function modelFromYaml(text: string, opts: YamlModelOptions = {}): 
   const src = loneCrToLf(text);
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
-    docs = parseAllDocuments(src, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false });
+    docs = withoutStacks(() => parseAllDocuments(src, { merge: true, uniqueKeys: false, strict: false, prettyErrors: false }));
   } catch (e) {
     // the parser recurses once per nesting level: a deep enough document overflows the stack
     if (e instanceof RangeError && /call stack/i.test(e.message)) {

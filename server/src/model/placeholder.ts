@@ -40,6 +40,8 @@ export function templateStatementAt(text: string, offset: number): { line: numbe
   const start = text.lastIndexOf('\n', at - 1) + 1;
   let end = text.indexOf('\n', at);
   if (end < 0) end = text.length;
+  // a template statement is a short line; a long one is never one (and the patterns would backtrack on it)
+  if (end - start > 2000) return undefined;
   const line = text.slice(start, end);
   if (!TEMPLATE_STATEMENT.test(line) && !TEMPLATE_VALUE.test(line)) return undefined;
   let n = 0;

@@ -1,3 +1,4 @@
+import { withoutStacks } from '../../../util/errors';
 import * as path from 'path';
 import { parseAllDocuments, visit, isAlias, type Node as YNode } from 'yaml';
 import type { ChartSetting, DictEntry, Value } from '../../../model/types';
@@ -200,7 +201,7 @@ function sharedRanges(ctx: RuleContext): Span[] {
   const text = ctx.model.text;
   // only files with both an anchor and an alias need the second parse
   if (/(^|[\s[{,:-])&[^\s,[\]{}]/m.test(text) && /(^|[\s[{,:-])\*[^\s,[\]{}]/m.test(text)) {
-    for (const doc of parseAllDocuments(loneCrToLf(text), { strict: false, uniqueKeys: false })) {
+    for (const doc of withoutStacks(() => parseAllDocuments(loneCrToLf(text), { strict: false, uniqueKeys: false }))) {
       if (!('contents' in doc)) continue;
       const anchors = new Map<string, Span>();
       const used = new Set<string>();
