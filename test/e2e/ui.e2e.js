@@ -168,9 +168,10 @@ function check(name, ok, detail = '') {
       await page.mouse.move(5, 5);
       await h.sleep(200);
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      const el = await page.waitForSelector('.monaco-hover:not(.hidden) .hover-contents', { timeout: 15000 });
+      await page.waitForSelector('.monaco-hover:not(.hidden) .hover-contents', { timeout: 15000 });
       await h.sleep(300);
-      return el.innerText();
+      // a hover over a squiggle has the finding's part first, then the trait's docs: read every part
+      return page.$$eval('.monaco-hover:not(.hidden) .hover-contents', (els) => els.map((e) => e.innerText).join('\n'));
     };
 
     // 1. the insecure example: squiggles and Problems entries
