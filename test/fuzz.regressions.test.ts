@@ -41,3 +41,10 @@ test('fuzz: a YAML syntax error that covers a CRLF line break is placed inside t
   for (const d of r.diagnostics) for (const p of [d.range.start, d.range.end]) assert.ok(p.line < lines.length && p.character <= lines[p.line].length, `${d.rule} at ${JSON.stringify(p)}`);
 });
 
+
+test('fuzz: in a file with mixed lone \\r and \\n line ends no fix is safe (a rename landed on the wrong line)', async () => {
+  const text = '# header\r# more\nc.JupyterHub.ahenticator.password = "x"\rc.Authenticator.whitelist = {"alice"}\r';
+  const r = await analyze(text, '/srv/jupyterhub/jupyterhub_config.py');
+  assert.ok(r.diagnostics.some((d) => d.fixes.length));
+  for (const d of r.diagnostics) for (const f of d.fixes) assert.notEqual(f.applicability, 'safe', `${d.rule}: ${f.title}`);
+});
